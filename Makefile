@@ -1,0 +1,42 @@
+# The two commands of the quickstart: `make run` and `make test`. Both bootstrap .venv.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint bench snapshot dev clean install
+
+install: $(STAMP)
+
+# Reinstall only when the pinned dependencies change.
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || { command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) (or make PYTHON=...)"; exit 1; }; $(PYTHON) -m venv $(VENV); }
+	@echo "installing pinned dependencies into $(VENV) (about a minute the first time)"
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]' 2>&1 | grep -v '^WARNING: Location' || true
+	@$(BIN)/python -c "import orchestration, dagster_dbt" || { echo "install failed"; exit 1; }
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/cpb refresh
+
+test: $(STAMP)
+	$(BIN)/ruff check orchestration expectations tests scripts
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check orchestration expectations tests scripts
+	$(BIN)/ruff format --check orchestration expectations tests scripts
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+# Regenerate the committed embedded snapshot (deterministic).
+snapshot: $(STAMP)
+	$(BIN)/python scripts/generate_embedded_snapshot.py
+
+dev: $(STAMP)
+	$(BIN)/dagster dev -m orchestration.definitions
+
+clean:
+	rm -rf warehouse dbt_project/target dbt_project/logs

@@ -1,0 +1,52 @@
+-- Who each indicator is about in each cycle: Parties at the cutoff, narrowed by the catalogue's
+-- population (Supplementary-Protocol Parties; or Parties whose answer enabled a follow-up question).
+with indicators as (
+    select * from {{ ref('indicators') }}
+),
+
+cycles_with_question as (
+    -- a national-report indicator applies to the cycles whose questionnaire maps to its question
+    select distinct i.indicator_code, x.cycle_code
+    from indicators as i
+    inner join {{ ref('stg_bch__question_crosswalk') }} as x
+        on list_contains(string_split(i.nr4_question_keys, '|'), x.reference_question_key)
+    where i.source = 'national_report'
+    union
+    select i.indicator_code, c.cycle_code
+    from indicators as i
+    cross join {{ ref('int_report_cycles') }} as c
+    where i.source = 'bch_records'
+),
+
+parties as (
+    select * from {{ ref('int_parties_at_cutoff') }} where is_cpb_party
+),
+
+population_answers as (
+    select a.cycle_code, r.party_code, a.reference_question_key, a.reference_value
+    from {{ ref('int_answers_mapped_to_nr4') }} as a
+    inner join {{ ref('int_national_reports_counted') }} as r
+        on r.cycle_code = a.cycle_code and r.document_id = a.document_id
+    where r.is_counted and a.is_reference_option
+)
+
+select
+    i.indicator_code,
+    p.cycle_code,
+    p.party_code,
+    p.region_code,
+    (i.population = 'cpb_parties' or (i.population = 'sp_parties' and p.is_sp_party))
+    and (
+        i.population_question_key is null
+        or exists (
+            select 1
+            from population_answers as pa
+            where pa.cycle_code = p.cycle_code
+                and pa.party_code = p.party_code
+                and pa.reference_question_key = i.population_question_key
+                and list_contains(string_split(i.population_values, '|'), pa.reference_value)
+        )
+    ) as is_in_population
+from indicators as i
+inner join cycles_with_question as cq on cq.indicator_code = i.indicator_code
+inner join parties as p on p.cycle_code = cq.cycle_code

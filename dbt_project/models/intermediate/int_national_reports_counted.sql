@@ -1,0 +1,54 @@
+-- Which reports count in a cycle's analysis. Kept but not counted: reports of non-Parties, reports
+-- dated after the cutoff, and earlier reports of a government superseded by a later one.
+with reports as (
+    select * from {{ ref('stg_bch__national_reports') }}
+),
+
+cycles as (
+    select cycle_code, cutoff_date from {{ ref('int_report_cycles') }}
+),
+
+parties as (
+    select cycle_code, party_code, is_cpb_party from {{ ref('int_parties_at_cutoff') }}
+),
+
+placed as (
+    select
+        reports.*,
+        cycles.cutoff_date,
+        coalesce(parties.is_cpb_party, false) as is_cpb_party,
+        reports.report_date <= cycles.cutoff_date as is_before_cutoff
+    from reports
+    inner join cycles on cycles.cycle_code = reports.cycle_code
+    left join parties
+        on parties.cycle_code = reports.cycle_code and parties.party_code = reports.party_code
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by cycle_code, party_code, is_before_cutoff
+            order by report_date desc, document_id desc
+        ) as recency_rank
+    from placed
+)
+
+select
+    cycle_code,
+    document_id,
+    party_code,
+    report_date,
+    cutoff_date,
+    is_cpb_party,
+    case
+        when not is_before_cutoff then 'after_cutoff'
+        when recency_rank > 1 then 'superseded'
+        when not is_cpb_party then 'non_party'
+        else 'counted'
+    end as report_status,
+    (is_before_cutoff and recency_rank = 1 and is_cpb_party) as is_counted,
+    snapshot_id,
+    source_file,
+    record_index
+from ranked

@@ -1,0 +1,26 @@
+-- Every country in each cycle, with its Party status on that cycle's cutoff date and its UN region.
+with cycles as (
+    select cycle_code, cutoff_date from {{ ref('int_report_cycles') }}
+),
+
+countries as (
+    select * from {{ ref('stg_bch__countries') }}
+),
+
+regions as (
+    select r.region_code, m.country_code
+    from {{ ref('regions') }} as r
+    inner join {{ ref('stg_bch__regions') }} as m on m.region_identifier = r.bch_identifier
+)
+
+select
+    cycles.cycle_code,
+    countries.country_code as party_code,
+    regions.region_code,
+    countries.cpb_party_date,
+    countries.sp_party_date,
+    coalesce(countries.cpb_party_date <= cycles.cutoff_date, false) as is_cpb_party,
+    coalesce(countries.sp_party_date <= cycles.cutoff_date, false) as is_sp_party
+from cycles
+cross join countries
+left join regions on regions.country_code = countries.country_code

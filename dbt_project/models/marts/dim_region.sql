@@ -1,0 +1,3 @@
+select region_code, name, bch_identifier from {{ ref('regions') }}
+union all
+select 'global', 'All Parties', null

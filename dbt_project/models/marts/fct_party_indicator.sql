@@ -1,0 +1,26 @@
+-- One row per cycle, Party (at the cutoff) and indicator: the drill-down behind every percentage.
+with populations as (
+    select * from {{ ref('int_indicator_populations') }}
+),
+
+evaluated as (
+    select * from {{ ref('int_indicator_answers') }}
+)
+
+select
+    populations.cycle_code,
+    populations.party_code,
+    populations.indicator_code,
+    populations.region_code,
+    case when populations.is_in_population then evaluated.is_met end as is_met,
+    case
+        when not populations.is_in_population then 'not_in_population'
+        when evaluated.is_met is null then 'not_answered'
+        when evaluated.is_met then 'met'
+        else 'not_met'
+    end as status
+from populations
+left join evaluated
+    on evaluated.indicator_code = populations.indicator_code
+    and evaluated.cycle_code = populations.cycle_code
+    and evaluated.party_code = populations.party_code

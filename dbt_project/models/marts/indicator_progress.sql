@@ -1,0 +1,86 @@
+-- Each cycle against its baseline over the comparable set: Parties that answered in both cycles.
+-- change_pp = cycle_pct - baseline_pct (percentage points).
+with cycles as (
+    select cycle_code, baseline_cycle_code
+    from {{ ref('int_report_cycles') }}
+    where baseline_cycle_code is not null
+),
+
+facts as (
+    select indicator_code, cycle_code, party_code, region_code, is_met from {{ ref('fct_party_indicator') }}
+),
+
+pairs as (
+    -- (indicator, cycle) pairs where both the cycle and its baseline have the indicator
+    select distinct current_cycle.indicator_code, cycles.cycle_code, cycles.baseline_cycle_code
+    from cycles
+    inner join facts as current_cycle on current_cycle.cycle_code = cycles.cycle_code
+    inner join facts as baseline
+        on baseline.cycle_code = cycles.baseline_cycle_code
+        and baseline.indicator_code = current_cycle.indicator_code
+),
+
+comparable as (
+    select
+        pairs.indicator_code,
+        pairs.cycle_code,
+        pairs.baseline_cycle_code,
+        current_cycle.region_code,
+        current_cycle.is_met as cycle_is_met,
+        baseline.is_met as baseline_is_met
+    from pairs
+    inner join facts as current_cycle
+        on current_cycle.indicator_code = pairs.indicator_code and current_cycle.cycle_code = pairs.cycle_code
+    inner join facts as baseline
+        on baseline.indicator_code = pairs.indicator_code
+        and baseline.cycle_code = pairs.baseline_cycle_code
+        and baseline.party_code = current_cycle.party_code
+    where current_cycle.is_met is not null and baseline.is_met is not null
+),
+
+comparable_by_region as (
+    select * exclude (region_code), region_code from comparable where region_code is not null
+    union all
+    select * exclude (region_code), 'global' as region_code from comparable
+),
+
+counts as (
+    select
+        indicator_code,
+        cycle_code,
+        region_code,
+        count(*) as n_comparable,
+        count(*) filter (where baseline_is_met) as baseline_n_met,
+        count(*) filter (where cycle_is_met) as cycle_n_met
+    from comparable_by_region
+    group by all
+),
+
+grid as (
+    select pairs.*, regions.region_code
+    from pairs
+    cross join {{ ref('dim_region') }} as regions
+),
+
+shares as (
+    select
+        grid.indicator_code,
+        grid.cycle_code,
+        grid.baseline_cycle_code,
+        grid.region_code,
+        coalesce(counts.n_comparable, 0) as n_comparable,
+        coalesce(counts.baseline_n_met, 0) as baseline_n_met,
+        coalesce(counts.cycle_n_met, 0) as cycle_n_met,
+        case when counts.n_comparable > 0 then 100.0 * counts.baseline_n_met / counts.n_comparable end as baseline_pct,
+        case when counts.n_comparable > 0 then 100.0 * counts.cycle_n_met / counts.n_comparable end as cycle_pct
+    from grid
+    left join counts
+        on counts.indicator_code = grid.indicator_code
+        and counts.cycle_code = grid.cycle_code
+        and counts.region_code = grid.region_code
+)
+
+select
+    *,
+    cycle_pct - baseline_pct as change_pp
+from shares

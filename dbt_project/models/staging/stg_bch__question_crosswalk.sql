@@ -1,0 +1,11 @@
+with source as (
+    select * from {{ source('landing', 'question_crosswalk') }}
+)
+
+select
+    cycle_code,
+    question_key,
+    reference_question_key,
+    via_mapping_files,
+    cast(value_map as json) as value_map
+from source

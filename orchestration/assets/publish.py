@@ -1,0 +1,36 @@
+"""Stage 5, publish: validated marts swapped into warehouse/published/ for BI tools."""
+
+from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
+
+from orchestration.assets.raw import current_snapshot
+from orchestration.assets.transform import mart_names
+from orchestration.progress import say
+from orchestration.publication import fingerprint, publish
+from orchestration.resources import SettingsResource
+
+
+@asset(
+    key=["published", "cpb_indicators"],
+    deps=[AssetKey(["marts", name]) for name in mart_names()],
+    group_name="publish",
+    description="warehouse/published/cpb_indicators.duckdb (schema marts) and parquet/<table>.parquet",
+)
+def published_marts(context: AssetExecutionContext, settings: SettingsResource) -> MaterializeResult:
+    cfg = settings.get()
+    snapshot = current_snapshot(cfg)
+    record = publish(
+        cfg.build_db,
+        cfg.published_dir,
+        mart_names(),
+        {
+            "snapshot_id": snapshot.snapshot_id,
+            "snapshot_path": str(snapshot.path),
+            "source": cfg.source,
+            "synthetic": bool(snapshot.manifest.get("synthetic")),
+            "fingerprint": fingerprint(cfg, snapshot),
+        },
+    )
+    say(context, "publish", f"{len(record['tables'])} tables -> {cfg.published_db}")
+    return MaterializeResult(
+        metadata={"path": str(cfg.published_db), **{f"rows.{t}": n for t, n in record["tables"].items()}}
+    )

@@ -1,0 +1,78 @@
+"""Stage 1, raw: the BCH snapshot in use, one Dagster asset per API endpoint.
+
+``embedded`` uses the newest complete snapshot under ``raw/embedded/`` (verified against its
+manifest); ``live`` extracts a new one from the BCH API (:mod:`orchestration.extract.live`). The
+data version of each endpoint is the sha256 of its files, so an unchanged source is visible as
+unchanged data versions downstream.
+"""
+
+import hashlib
+from collections.abc import Iterator
+
+from dagster import AssetExecutionContext, AssetSpec, DataVersion, MaterializeResult, multi_asset
+
+from orchestration.progress import human_bytes, say
+from orchestration.registry import load_cycles
+from orchestration.resources import SettingsResource
+from orchestration.settings import Settings
+from orchestration.snapshot import Snapshot, latest_snapshot, verify_snapshot
+
+# endpoint in the manifest -> asset key (the bch.* dbt sources and the landing step read these)
+ENDPOINT_ASSETS = {
+    "countries": ["bch", "countries"],
+    "thesaurus": ["bch", "thesaurus"],
+    "national_reports": ["bch", "national_reports"],
+    "index": ["bch", "index"],
+}
+
+
+def current_snapshot(settings: Settings) -> Snapshot:
+    """The snapshot every downstream step of a run reads: the newest complete one of the source."""
+    return latest_snapshot(settings.source_dir)
+
+
+@multi_asset(
+    specs=[
+        AssetSpec(key, description=f"BCH `{endpoint}` responses of the raw snapshot in use", group_name="raw")
+        for endpoint, key in ENDPOINT_ASSETS.items()
+    ],
+    can_subset=False,
+)
+def bch_raw_snapshot(
+    context: AssetExecutionContext, settings: SettingsResource
+) -> Iterator[MaterializeResult]:
+    cfg = settings.get()
+    if cfg.source == "live":
+        from orchestration.extract.client import BchClient
+        from orchestration.extract.live import extract_live_snapshot
+
+        result = extract_live_snapshot(
+            BchClient.from_settings(cfg),
+            cfg,
+            load_cycles(cfg.dbt_project_dir),
+            progress=lambda line: say(context, "raw", line),
+        )
+        snapshot = result.snapshot
+        if result.unchanged:
+            say(context, "raw", f"source unchanged: every file equals snapshot {snapshot.snapshot_id}")
+    else:
+        snapshot = current_snapshot(cfg)
+        verify_snapshot(snapshot)
+    synthetic = " (synthetic)" if snapshot.manifest.get("synthetic") else ""
+    say(context, "raw", f"snapshot {snapshot.path}{synthetic}")
+    for endpoint, key in ENDPOINT_ASSETS.items():
+        files = snapshot.files_of(endpoint)
+        records = sum(f.get("records") or 0 for f in files)
+        size = sum(f["bytes"] for f in files)
+        say(context, "raw", f"{endpoint}: {len(files)} files, {records} records, {human_bytes(size)}")
+        digest = hashlib.sha256("".join(sorted(f["sha256"] for f in files)).encode()).hexdigest()
+        yield MaterializeResult(
+            asset_key=key,
+            metadata={
+                "snapshot_id": snapshot.snapshot_id,
+                "files": len(files),
+                "records": records,
+                "bytes": size,
+            },
+            data_version=DataVersion(digest),
+        )

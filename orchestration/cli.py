@@ -1,0 +1,148 @@
+"""``cpb``: run the pipeline in-process and say what was published.
+
+    cpb refresh [--source embedded|live] [--base-url URL] [--cutoff-date D] [--force]
+    cpb status
+
+An unchanged refresh (same snapshot, code, data files and configuration as the current
+publication) stops before Dagster is even imported.
+"""
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from orchestration.publication import fingerprint, read_publication
+from orchestration.settings import ConfigError, Settings
+from orchestration.snapshot import SnapshotError, latest_snapshot
+
+QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings.from_env(
+            source=args.source, bch_base_url=args.base_url, cutoff_date=getattr(args, "cutoff_date", None)
+        )
+    except ConfigError as exc:
+        print(f"cpb: configuration error: {exc}", file=sys.stderr)
+        return 2
+    return args.func(settings, args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cpb", description="Cartagena Protocol indicators warehouse")
+    parser.add_argument("--source", choices=["embedded", "live"], help="overrides CPB_SOURCE")
+    parser.add_argument("--base-url", help="BCH API root for --source live (overrides BCH_BASE_URL)")
+    commands = parser.add_subparsers(required=True, metavar="command")
+    refresh = commands.add_parser("refresh", help="extract, build, validate and publish the marts")
+    refresh.add_argument(
+        "--cutoff-date", help="overrides CPB_CUTOFF_DATE (e.g. 2020-01-15 or nr4=2019-12-31)"
+    )
+    refresh.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    refresh.add_argument("--headline-cycle", default="nr4", help="cycle shown in the closing summary")
+    refresh.set_defaults(func=refresh_command)
+    status = commands.add_parser("status", help="show the current publication")
+    status.add_argument("--headline-cycle", default="nr4", help="cycle shown in the summary")
+    status.set_defaults(func=status_command)
+    return parser
+
+
+def refresh_command(settings: Settings, args) -> int:
+    started = time.monotonic()
+    print(f"cpb refresh: source {settings.source}, warehouse {settings.warehouse_dir}")
+    if settings.source == "embedded" and not args.force:
+        try:
+            snapshot = latest_snapshot(settings.source_dir)
+        except SnapshotError as exc:
+            print(f"cpb: {exc}", file=sys.stderr)
+            return 1
+        current = read_publication(settings.published_dir)
+        if (
+            current
+            and settings.published_db.is_file()
+            and current.get("fingerprint") == fingerprint(settings, snapshot)
+        ):
+            print(
+                f"Unchanged: snapshot {snapshot.snapshot_id} with this code and configuration "
+                "is already published"
+            )
+            print(f"  ({settings.published_db}, {current['published_at']}); use --force to rebuild.")
+            return 0
+    ok = _materialize(settings)
+    if not ok:
+        print(
+            "cpb refresh FAILED: nothing was published; the previous publication (if any) is unchanged.",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"Published in {time.monotonic() - started:.1f} s.")
+    return status_command(settings, args)
+
+
+def _materialize(settings: Settings) -> bool:
+    """Materialise every asset and check in-process; print the failing stage and why."""
+    from dagster import DagsterInstance, materialize
+
+    from orchestration.definitions import ASSETS, build_definitions
+    from orchestration.resources import SettingsResource
+
+    overrides = {
+        "source": settings.source,
+        "bch_base_url": settings.bch_base_url,
+        "raw_dir": str(settings.raw_dir),
+        "warehouse_dir": str(settings.warehouse_dir),
+        "cutoff_date": settings.cutoff_date,
+    }
+    defs = build_definitions(SettingsResource(**overrides))
+    os.environ.setdefault("DAGSTER_HOME", str(_dagster_home(settings)))
+    with DagsterInstance.ephemeral() as instance:
+        result = materialize(
+            [*ASSETS, *defs.asset_checks],
+            resources=defs.resources,
+            instance=instance,
+            raise_on_error=False,
+            run_config=QUIET_LOGS,
+        )
+    failures = result.get_step_failure_events()
+    for event in failures:
+        error = event.event_specific_data.error
+        message = _root_message(error)
+        print(f"\nstage {event.step_key} failed:\n  {message}", file=sys.stderr)
+    failed_checks = [c for c in result.get_asset_check_evaluations() if not c.passed]
+    for check in failed_checks:
+        print(
+            f"\ncheck {check.asset_key.to_user_string()}:{check.check_name} failed (publication blocked)",
+            file=sys.stderr,
+        )
+    return result.success and not failures and not failed_checks
+
+
+def _root_message(error) -> str:
+    """The innermost error message: what went wrong, not Dagster's wrapping of it."""
+    while error.cause is not None:
+        error = error.cause
+    return error.message.strip()
+
+
+def _dagster_home(settings: Settings) -> Path:
+    home = settings.warehouse_dir / ".dagster"
+    home.mkdir(parents=True, exist_ok=True)
+    return home
+
+
+def status_command(settings: Settings, args) -> int:
+    from orchestration.summary import print_summary
+
+    publication = read_publication(settings.published_dir)
+    if publication is None or not settings.published_db.is_file():
+        print(f"Nothing published yet under {settings.published_dir}; run `cpb refresh`.")
+        return 1
+    print_summary(settings, publication, args.headline_cycle)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

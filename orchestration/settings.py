@@ -1,0 +1,110 @@
+"""Configuration: read once from the environment (DESIGN.md, "Configuration"); CLI flags override.
+
+Nothing else in the code base reads ``os.environ``: assets and resources receive a ``Settings``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+SOURCES = ("embedded", "live")
+
+
+class ConfigError(ValueError):
+    """A configuration value is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    source: str = "embedded"
+    bch_base_url: str = "https://api.cbd.int"
+    raw_dir: Path = PROJECT_DIR / "raw"
+    warehouse_dir: Path = PROJECT_DIR / "warehouse"
+    cutoff_date: str | None = None  # CPB_CUTOFF_DATE: see registry.cutoff_overrides
+    project_dir: Path = PROJECT_DIR
+    # Live extraction: polite by default.
+    http_timeout_seconds: float = 60.0
+    http_max_attempts: int = 5
+    http_requests_per_second: float = 2.0
+    http_max_response_bytes: int = 200_000_000
+    index_page_rows: int = 500
+
+    # environment variable -> field
+    ENV = {
+        "CPB_SOURCE": "source",
+        "BCH_BASE_URL": "bch_base_url",
+        "CPB_RAW_DIR": "raw_dir",
+        "CPB_WAREHOUSE_DIR": "warehouse_dir",
+        "CPB_CUTOFF_DATE": "cutoff_date",
+        "BCH_HTTP_TIMEOUT_SECONDS": "http_timeout_seconds",
+        "BCH_HTTP_MAX_ATTEMPTS": "http_max_attempts",
+        "BCH_REQUESTS_PER_SECOND": "http_requests_per_second",
+        "BCH_MAX_RESPONSE_BYTES": "http_max_response_bytes",
+        "BCH_INDEX_PAGE_ROWS": "index_page_rows",
+    }
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> Settings:
+        env = os.environ if env is None else env
+        values = {name: env[var] for var, name in cls.ENV.items() if env.get(var)}
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls()._with(values)
+
+    def _with(self, values: Mapping[str, object]) -> Settings:
+        types = {f.name: f.type for f in fields(self)}
+        parsed = {}
+        for name, raw in values.items():
+            var = next((v for v, n in self.ENV.items() if n == name), name)
+            try:
+                parsed[name] = _parse(types[name], raw)
+            except (TypeError, ValueError) as exc:
+                raise ConfigError(f"{var}={raw!r}: {exc}") from None
+        settings = replace(self, **parsed)
+        if settings.source not in SOURCES:
+            raise ConfigError(f"CPB_SOURCE={settings.source!r}: expected one of {', '.join(SOURCES)}")
+        return settings
+
+    @property
+    def dbt_project_dir(self) -> Path:
+        return self.project_dir / "dbt_project"
+
+    @property
+    def source_dir(self) -> Path:
+        """Where snapshots of the configured source live: ``raw/<source>/``."""
+        return self.raw_dir / self.source
+
+    @property
+    def build_db(self) -> Path:
+        """The DuckDB file dbt builds into; never read by BI tools."""
+        return self.warehouse_dir / "build" / "cpb_indicators.duckdb"
+
+    @property
+    def landing_dir(self) -> Path:
+        """Derived, per-snapshot Parquet files that dbt sources read (normalised answers)."""
+        return self.warehouse_dir / "landing"
+
+    @property
+    def published_dir(self) -> Path:
+        return self.warehouse_dir / "published"
+
+    @property
+    def published_db(self) -> Path:
+        return self.published_dir / "cpb_indicators.duckdb"
+
+
+def _parse(kind, raw):
+    if not isinstance(raw, str):
+        return raw
+    kind = str(kind)
+    if "Path" in kind:
+        path = Path(raw)
+        return path if path.is_absolute() else (Path.cwd() / path).resolve()
+    if kind == "int":
+        return int(raw)
+    if kind == "float":
+        return float(raw)
+    return raw

@@ -1,0 +1,190 @@
+"""Raw snapshots: immutable folders of BCH responses with a manifest written last.
+
+Layout (DESIGN.md, "Raw snapshot"): ``raw/<source>/<snapshot-id>/`` holds one file per endpoint
+call and ``manifest.json``. A snapshot is built in a hidden ``.tmp-<id>`` folder and renamed into
+place only after its manifest is written, so a reader never sees a half-written snapshot and an
+interrupted extraction leaves the previous snapshot in use. Nothing overwrites a snapshot.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import shutil
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+MANIFEST = "manifest.json"
+FORMAT_VERSION = 1
+
+
+class SnapshotError(Exception):
+    """A snapshot is missing, incomplete or inconsistent with its manifest."""
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def new_snapshot_id() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A complete snapshot on disk (its manifest exists)."""
+
+    path: Path
+    manifest: dict
+
+    @property
+    def snapshot_id(self) -> str:
+        return self.manifest["snapshot_id"]
+
+    @property
+    def files(self) -> list[dict]:
+        return self.manifest["files"]
+
+    def files_of(self, endpoint: str) -> list[dict]:
+        return [f for f in self.files if f["endpoint"] == endpoint]
+
+    def read_json(self, rel_path: str):
+        """Parse one file of the snapshot; errors name the snapshot and the file."""
+        path = self.path / rel_path
+        try:
+            raw = path.read_bytes()
+            if rel_path.endswith(".gz"):
+                raw = gzip.decompress(raw)
+            return json.loads(raw)
+        except (OSError, ValueError) as exc:
+            raise SnapshotError(f"snapshot {self.path}: cannot read {rel_path}: {exc}") from exc
+
+    def content_sha256(self) -> str:
+        """One checksum for the whole snapshot: changes if and only if a file's content changes."""
+        digest = hashlib.sha256()
+        for f in sorted(self.files, key=lambda f: f["path"]):
+            digest.update(f"{f['path']}={f['sha256']}\n".encode())
+        return digest.hexdigest()
+
+
+def load_snapshot(path: Path) -> Snapshot:
+    manifest_path = Path(path) / MANIFEST
+    if not manifest_path.is_file():
+        raise SnapshotError(f"{path} is not a complete snapshot: {MANIFEST} is missing")
+    try:
+        manifest = json.loads(manifest_path.read_text())
+    except ValueError as exc:
+        raise SnapshotError(f"{manifest_path}: not valid JSON ({exc})") from exc
+    return Snapshot(Path(path), manifest)
+
+
+def latest_snapshot(source_dir: Path) -> Snapshot:
+    """The newest complete snapshot under ``raw/<source>/`` (hidden and manifest-less folders are skipped)."""
+    source_dir = Path(source_dir)
+    complete = sorted(
+        p
+        for p in source_dir.glob("*")
+        if p.is_dir() and not p.name.startswith(".") and (p / MANIFEST).is_file()
+    )
+    if not complete:
+        raise SnapshotError(
+            f"no complete snapshot under {source_dir} (a snapshot is complete once its {MANIFEST} is written)"
+        )
+    return load_snapshot(complete[-1])
+
+
+def verify_snapshot(snapshot: Snapshot) -> None:
+    """Check every file listed in the manifest exists with the recorded size and sha256."""
+    for entry in snapshot.files:
+        path = snapshot.path / entry["path"]
+        if not path.is_file():
+            raise SnapshotError(f"snapshot {snapshot.snapshot_id}: {entry['path']} is listed but missing")
+        data = path.read_bytes()
+        if len(data) != entry["bytes"] or hashlib.sha256(data).hexdigest() != entry["sha256"]:
+            raise SnapshotError(
+                f"snapshot {snapshot.snapshot_id}: {entry['path']} does not match its manifest "
+                "(size or sha256 changed); snapshots are immutable, extract a new one instead"
+            )
+
+
+@dataclass
+class SnapshotWriter:
+    """Writes a new snapshot into ``<source_dir>/.tmp-<id>`` and publishes it on :meth:`commit`.
+
+    Use as a context manager: leaving the block with an exception removes the temporary folder,
+    so the previous complete snapshot stays the one in use.
+    """
+
+    source_dir: Path
+    source: str
+    base_url: str | None = None
+    snapshot_id: str = field(default_factory=new_snapshot_id)
+    extra: dict = field(default_factory=dict)
+    started_at: str = field(default_factory=utc_now)
+    entries: list[dict] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.source_dir = Path(self.source_dir)
+        self.final_path = self.source_dir / self.snapshot_id
+        if self.final_path.exists():
+            raise SnapshotError(f"snapshot {self.final_path} already exists; snapshots are never overwritten")
+        self.tmp_path = self.source_dir / f".tmp-{self.snapshot_id}"
+        self.tmp_path.mkdir(parents=True)
+
+    def __enter__(self) -> SnapshotWriter:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is not None:
+            self.abort()
+
+    def write(
+        self,
+        rel_path: str,
+        body: bytes,
+        *,
+        endpoint: str,
+        request_path: str,
+        params: dict | None = None,
+        status: int = 200,
+        records: int | None = None,
+    ) -> dict:
+        """Store one response body; a ``.gz`` path stores it gzip-compressed (deterministically)."""
+        stored = gzip.compress(body, mtime=0) if rel_path.endswith(".gz") else body
+        target = self.tmp_path / rel_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(stored)
+        entry = {
+            "path": rel_path,
+            "endpoint": endpoint,
+            "request": {"path": request_path, "params": params or {}},
+            "status": status,
+            "bytes": len(stored),
+            "sha256": hashlib.sha256(stored).hexdigest(),
+            "records": records,
+            "compression": "gzip" if rel_path.endswith(".gz") else None,
+            "received_bytes": len(body),
+        }
+        self.entries.append(entry)
+        return entry
+
+    def commit(self, finished_at: str | None = None) -> Snapshot:
+        """Write the manifest last, then rename the folder into place."""
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "snapshot_id": self.snapshot_id,
+            "source": self.source,
+            "base_url": self.base_url,
+            "started_at": self.started_at,
+            "finished_at": finished_at or utc_now(),
+            **self.extra,
+            "files": sorted(self.entries, key=lambda e: e["path"]),
+        }
+        (self.tmp_path / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+        self.tmp_path.rename(self.final_path)
+        return Snapshot(self.final_path, manifest)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.tmp_path, ignore_errors=True)

@@ -1,0 +1,1359 @@
+"""Write the committed SYNTHETIC BCH snapshot ``raw/embedded/<SNAPSHOT_ID>/``.
+
+Run ``python scripts/generate_embedded_snapshot.py`` (or ``make snapshot``). The output is
+byte-for-byte deterministic: every random choice comes from ``random.Random`` streams seeded with
+``SEED`` (below) and a stream name, the snapshot id and timestamps are fixed, and gzip is written
+with ``mtime=0``. Re-running replaces only the previous generated folder of the same id.
+
+What is real and what is invented:
+
+* Real: the list of countries, their UN regional group and the dates each became a Party to the
+  Cartagena Protocol and the Supplementary Protocol (``parties/parties_detail.csv`` of the BCH
+  reference folder); question keys, option codes, enable rules and cross-cycle mappings.
+* Invented: every answer of every government, every BCH record. Answers are random, then
+  *calibrated* so that the indicators the pipeline computes reproduce the published figures
+  listed in ``NR4_TARGETS``, ``DECISIONS_PER_PERIOD``, ``LAW_PARTIES`` and ``FOCAL_POINTS``
+  (see scripts/GENERATOR_NOTES.md).
+
+The formats are those of raw/README.md; the snapshot is written with
+``orchestration.snapshot.SnapshotWriter`` and its manifest says ``synthetic: true``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import shutil
+import sys
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from orchestration.snapshot import SnapshotWriter  # noqa: E402
+
+SEED = 20260701  # the one seed of the generator; change it and every invented answer changes
+SNAPSHOT_ID = "20260701T000000Z-synthetic"
+STARTED_AT = "2026-07-01T00:00:00Z"
+FINISHED_AT = "2026-07-01T00:00:00Z"
+BASE_URL = "https://api.cbd.int"
+DEFAULT_REFERENCE = Path("/work/shared/bch-reference")
+DEFAULT_OUT = REPO / "raw" / "embedded"
+SEEDS = REPO / "dbt_project" / "seeds"
+MAPPINGS = REPO / "dbt_project" / "mappings"
+PAGE_ROWS = 500
+DESCRIPTION = (
+    "SYNTHETIC snapshot for development and tests, not BCH data. Countries, UN regional groups and "
+    "treaty dates are real; every national-report answer and every BCH record is invented, then "
+    "calibrated so that the pipeline's indicators reproduce published aggregate figures. Do not "
+    "cite any value of an individual country."
+)
+
+# --------------------------------------------------------------------------------------------
+# Reference data
+# --------------------------------------------------------------------------------------------
+
+REGION_GUIDS = {}  # region_code -> BCH identifier; filled from dbt_project/seeds/regions.csv
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str  # lower-case ISO alpha-2 ("eu" for the European Union)
+    name: str
+    region: str
+    cpb: dict  # instrument, deposit, signature, party (ISO dates or "")
+    sp: dict
+
+    def is_party(self, on: date) -> bool:
+        return bool(self.cpb["party"]) and date.fromisoformat(self.cpb["party"]) <= on
+
+    def is_sp_party(self, on: date) -> bool:
+        return bool(self.sp["party"]) and date.fromisoformat(self.sp["party"]) <= on
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    input_type: str | None  # "lstring"/"int": choosing the option opens an extra input
+    exclusive: bool
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    type: str  # option, term, text, lstring, lstringRte, int
+    multiple: bool
+    options: tuple[Option, ...]
+    mandatory: bool = False
+
+    @property
+    def values(self) -> list[str]:
+        return [o.value for o in self.options]
+
+    def option(self, value: str) -> Option | None:
+        return next((o for o in self.options if o.value == value), None)
+
+    @property
+    def is_free_text(self) -> bool:
+        return not self.options
+
+
+@dataclass(frozen=True)
+class EnableRule:
+    """``target`` is answered only when the answer to ``source`` passes ``kind``/``values``."""
+
+    source: str
+    target: str
+    kind: str
+    values: tuple[str, ...] | None
+
+
+@dataclass
+class Catalogue:
+    schema: str
+    questions: list[Question]
+    rules: dict[str, list[EnableRule]]  # by target key
+
+    def __post_init__(self):
+        self.by_key = {q.key: q for q in self.questions}
+
+
+@dataclass(frozen=True)
+class Cycle:
+    code: str
+    schema: str
+    api_path: str
+    cutoff: date
+
+
+def read_csv(path: Path) -> list[dict]:
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def load_countries(reference: Path) -> list[Country]:
+    countries = []
+    for row in read_csv(reference / "parties" / "parties_detail.csv"):
+        treaty = {
+            prefix: {
+                "instrument": row[f"{prefix}_instrument"].lower(),
+                "deposit": row[f"{prefix}_deposit_date"],
+                "signature": row[f"{prefix}_signature"],
+                "party": row[f"{prefix}_party_date"],
+            }
+            for prefix in ("cpb", "sp")
+        }
+        countries.append(Country(row["iso2"], row["name"], row["un_region"], treaty["cpb"], treaty["sp"]))
+    return countries
+
+
+def load_catalogue(reference: Path, schema: str) -> Catalogue:
+    data = json.loads((reference / f"questions_{schema}.json").read_text(encoding="utf-8"))
+    questions, rules = [], {}
+    for section in data["sections"]:
+        for q in section["questions"]:
+            options = tuple(Option(o["value"], o.get("type"), bool(o.get("exclusive"))) for o in q["options"])
+            questions.append(
+                Question(q["key"], q["type"], bool(q["multiple"]), options, bool(q.get("mandatory")))
+            )
+            for v in q.get("validations", []):
+                values = tuple(v["values"]) if "values" in v else None
+                rules.setdefault(v["question"], []).append(
+                    EnableRule(q["key"], v["question"], v["type"], values)
+                )
+    return Catalogue(schema, questions, rules)
+
+
+def load_mapping(name: str) -> dict:
+    """A cross-cycle mapping: newer key -> (older key, valueMapping)."""
+    raw = json.loads((MAPPINGS / name).read_text(encoding="utf-8-sig"))
+    out = {}
+    for key, target in raw.items():
+        if key == "schema":
+            continue
+        if isinstance(target, str):
+            out[key] = (target, {})
+        else:
+            out[key] = (target["question"], target.get("valueMapping", {}))
+    return out
+
+
+def load_cycles() -> dict[str, Cycle]:
+    return {
+        r["cycle_code"]: Cycle(
+            r["cycle_code"], r["bch_schema"], r["api_path"], date.fromisoformat(r["cutoff_date"])
+        )
+        for r in read_csv(SEEDS / "report_cycles.csv")
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Randomness and small helpers
+# --------------------------------------------------------------------------------------------
+
+
+def rng_for(*names) -> random.Random:
+    """An independent, reproducible stream per purpose, so tuning one part leaves the others alone."""
+    return random.Random(":".join([str(SEED), *map(str, names)]))
+
+
+def new_guid(rng: random.Random) -> str:
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4)).upper()
+
+
+def instant(d: date, hour: int = 0, minute: int = 0) -> str:
+    return f"{d.isoformat()}T{hour:02d}:{minute:02d}:00.000Z"
+
+
+def day_between(rng: random.Random, first: date, last: date) -> date:
+    return first + timedelta(days=rng.randint(0, (last - first).days))
+
+
+def random_instant(rng: random.Random, first: date, last: date) -> str:
+    return instant(day_between(rng, first, last), rng.randint(6, 18), rng.randint(0, 59))
+
+
+def free_text(rng: random.Random, country: str, topic: str) -> str:
+    words = ["national", "committee", "guidelines", "training", "laboratory", "review", "public", "ministry"]
+    return f"Synthetic text ({country}, {topic}): " + " ".join(rng.sample(words, 3)) + "."
+
+
+# --------------------------------------------------------------------------------------------
+# Answers: internal form and enable rules
+# --------------------------------------------------------------------------------------------
+# Internally an answer is a list of selected option values (option/term questions), a str (free
+# text) or an int. A report keeps the answers it *would* give to every question, plus the keys it
+# left blank; the enable rules are applied when the answers are read (`effective`), so that
+# changing a triggering answer during calibration re-enables or disables its follow-ups.
+
+YES = frozenset({"true", "true.some"})
+
+
+@dataclass
+class Report:
+    government: str
+    date: str
+    document_id: int
+    answers: dict = field(default_factory=dict)
+    blank: set = field(default_factory=set)
+    style: str = "value"  # NR2/NR3 serialisation style: "plain", "bool" or "value"
+
+
+def rule_passes(rule: EnableRule, selected: list | None) -> bool:
+    if not selected:
+        return False
+    if rule.kind == "@hasValuesExcept":
+        return any(v not in rule.values for v in selected)
+    if rule.kind.startswith("&"):  # custom "is A or B" functions: a Yes to any of the sources
+        return any(v in (rule.values or YES) for v in selected)
+    if rule.values is None:  # "@hasValues" without values: shown once the source is answered
+        return True
+    return any(v in rule.values for v in selected)
+
+
+def effective(report: Report, catalogue: Catalogue) -> dict:
+    """The answers the report shows: blanks removed and follow-ups of unmet rules skipped."""
+    shown: dict = {}
+    for q in catalogue.questions:
+        if q.key in report.blank or q.key not in report.answers:
+            continue
+        rules = catalogue.rules.get(q.key)
+        if rules and not any(rule_passes(r, shown.get(r.source)) for r in rules):
+            continue
+        shown[q.key] = report.answers[q.key]
+    return shown
+
+
+def option_weights(question: Question, rng: random.Random) -> list[float]:
+    """Per-question answer frequencies: Yes-type answers are somewhat more common than No."""
+    weights = []
+    for o in question.options:
+        w = 0.3 + rng.random()
+        if o.value.startswith("true") or o.value.startswith("implementation.full"):
+            w *= 1.8
+        weights.append(w)
+    return weights
+
+
+def random_answer(question: Question, weights: list[float], rng: random.Random, country: str):
+    if question.type == "int":
+        return rng.choice([0, 1, 2, 3, 5, 8, 12, 20])
+    if question.is_free_text:
+        return free_text(rng, country, question.key)
+    if not question.multiple:
+        return [rng.choices(question.values, weights)[0]]
+    chosen = sorted(set(rng.choices(range(len(question.options)), weights, k=rng.randint(1, 3))))
+    picked = [question.options[i] for i in chosen]
+    exclusive = [o for o in picked if o.exclusive]
+    return [exclusive[0].value] if exclusive else [o.value for o in picked]
+
+
+def random_report(
+    catalogue: Catalogue, government: str, when: str, doc_id: int, rng: random.Random
+) -> Report:
+    """Answers to every question; some optional ones are left blank (free text more often)."""
+    report = Report(government, when, doc_id, style=rng.choice(["plain", "bool", "value"]))
+    for q in catalogue.questions:
+        weights = option_weights(q, rng_for("weights", catalogue.schema, q.key))
+        report.answers[q.key] = random_answer(q, weights, rng, government)
+        blank_rate = 0.45 if q.is_free_text else 0.03
+        if rng.random() < blank_rate and not q.mandatory:
+            report.blank.add(q.key)
+    return report
+
+
+# --------------------------------------------------------------------------------------------
+# Who files what, and when
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Filing:
+    government: str
+    when: str  # ISO instant
+    counted: bool  # the latest report dated on or before the cutoff of a Party at the cutoff
+
+
+@dataclass
+class CyclePlan:
+    cycle: Cycle
+    filings: list[Filing]
+
+    @property
+    def counted(self) -> list[str]:
+        return [f.government for f in self.filings if f.counted]
+
+
+NR4_REGION_QUOTAS = {"africa": 30, "asia_pacific": 24, "cee": 17, "grulac": 12, "weog": 16}  # 99 reports
+
+
+def plan_filings(countries: list[Country], cycles: dict[str, Cycle]) -> dict[str, CyclePlan]:
+    """Choose who reports in each cycle: counted filers, late filers, double filers, non-Parties."""
+    rng = rng_for("filings")
+    by_code = {c.code: c for c in countries}
+    nr2, nr3, nr4, nr5 = (cycles[k] for k in ("nr2", "nr3", "nr4", "nr5"))
+
+    def parties(cutoff):
+        return [c.code for c in countries if c.is_party(cutoff)]
+
+    nr4_counted = []
+    for region, quota in NR4_REGION_QUOTAS.items():
+        pool = [c for c in parties(nr4.cutoff) if by_code[c].region == region]
+        nr4_counted += sorted(rng.sample(pool, quota))
+    p2 = parties(nr2.cutoff)
+    nr2_counted = sorted(
+        [c for c in nr4_counted if c in p2 and rng.random() < 0.9]
+        + rng.sample([c for c in p2 if c not in nr4_counted], 57)
+    )
+    nr3_counted = sorted(rng.sample(parties(nr3.cutoff), 105))
+    nr5_counted = sorted(rng.sample(parties(nr5.cutoff), 101))
+
+    plans = {
+        "nr2": _plan(rng, nr2, nr2_counted, date(2011, 3, 1), late=9, non_parties=["ar", "af"], parties=p2),
+        "nr3": _plan(
+            rng, nr3, nr3_counted, date(2015, 5, 1), late=8, non_parties=["ar"], parties=parties(nr3.cutoff)
+        ),
+        "nr4": _plan(
+            rng,
+            nr4,
+            nr4_counted,
+            date(2019, 3, 1),
+            late=30,
+            non_parties=["ar", "uz"],
+            parties=parties(nr4.cutoff),
+            twice=3,
+            revised_after=2,
+            on_cutoff=True,
+        ),
+        "nr5": _plan(
+            rng, nr5, nr5_counted, date(2025, 6, 1), late=2, non_parties=["us"], parties=parties(nr5.cutoff)
+        ),
+    }
+    return plans
+
+
+def _plan(
+    rng,
+    cycle: Cycle,
+    counted: list[str],
+    start: date,
+    *,
+    late: int,
+    non_parties: list[str],
+    parties: list[str],
+    twice: int = 0,
+    revised_after: int = 0,
+    on_cutoff: bool = False,
+) -> CyclePlan:
+    filings = [Filing(g, random_instant(rng, start, cycle.cutoff), True) for g in counted]
+    if on_cutoff:  # counted: the cutoff is compared as a calendar date, whatever the hour
+        filings[0].when = instant(cycle.cutoff, 21, 30)
+    for f in rng.sample(filings[1:], twice):  # an earlier report of the same government: superseded
+        first = datetime.fromisoformat(f.when[:10]).date()
+        filings.append(
+            Filing(
+                f.government,
+                random_instant(rng, start - timedelta(days=200), first - timedelta(days=5)),
+                False,
+            )
+        )
+    after = cycle.cutoff + timedelta(days=1)
+    for f in rng.sample(filings[1 : len(counted)], revised_after):  # a revision after the cutoff: not counted
+        filings.append(Filing(f.government, random_instant(rng, after, after + timedelta(days=300)), False))
+    others = [p for p in parties if p not in counted]
+    for g in sorted(rng.sample(others, min(late, len(others)))):
+        filings.append(
+            Filing(g, random_instant(rng, after, after + timedelta(days=20 if late < 5 else 500)), False)
+        )
+    for g in non_parties:
+        filings.append(Filing(g, random_instant(rng, start, cycle.cutoff - timedelta(days=10)), False))
+    return CyclePlan(cycle, filings)
+
+
+def build_reports(
+    plan: CyclePlan, catalogue: Catalogue, countries: dict[str, Country], first_id: int
+) -> list[Report]:
+    """Random answers for every filing; Party-status questions answered truthfully."""
+    rng = rng_for("answers", plan.cycle.code)
+    reports = []
+    for i, f in enumerate(sorted(plan.filings, key=lambda f: (f.when, f.government))):
+        report = random_report(catalogue, f.government, f.when, first_id + i, rng)
+        _answer_status_questions(report, catalogue, countries[f.government])
+        reports.append(report)
+    return reports
+
+
+def _answer_status_questions(report: Report, catalogue: Catalogue, country: Country) -> None:
+    """Party status as on the report's date; most non-Parties have no Supplementary-Protocol measures."""
+    on = date.fromisoformat(report.date[:10])
+    party_key, sp_key, sp_measures_key = STATUS_KEYS[catalogue.schema]
+    truths = {party_key: country.is_party(on), sp_key: country.is_sp_party(on)}
+    for key, truth in truths.items():
+        if key:
+            report.answers[key] = ["true" if truth else "false"]
+            report.blank.discard(key)
+    rng = rng_for("sp-measures", catalogue.schema, report.document_id)
+    if sp_measures_key and not country.is_sp_party(on) and rng.random() < 0.8:
+        report.answers[sp_measures_key] = [SP_NO_MEASURES]
+
+
+# schema -> (Party to the Protocol?, Party to the Supplementary Protocol?, SP measures in place?)
+STATUS_KEYS = {
+    "cpbNationalReport2": ("Q012", None, None),
+    "cpbNationalReport3": ("Q012_party", None, None),
+    "cpbNationalReport4": ("Q012_party", "Q169", "Q171"),
+    "cpbNationalReport5": (None, "Q159", "Q160"),
+}
+SP_NO_MEASURES = "C9B01C6D-6B40-1A67-B5A0-DDB7FF6B9CE9"
+
+
+def counted_reports(reports: list[Report], plan: CyclePlan) -> dict[str, Report]:
+    """Per counted government, its latest report dated on or before the cutoff."""
+    chosen: dict[str, Report] = {}
+    counted = set(plan.counted)
+    for r in reports:
+        if r.government in counted and r.date[:10] <= plan.cycle.cutoff.isoformat():
+            if r.government not in chosen or r.date > chosen[r.government].date:
+                chosen[r.government] = r
+    return chosen
+
+
+# --------------------------------------------------------------------------------------------
+# Serialisation in the shapes of raw/README.md
+# --------------------------------------------------------------------------------------------
+
+
+def render_report(report: Report, catalogue: Catalogue, modern: bool, rng: random.Random) -> dict:
+    """One analyzer-export object. 4th/5th reports use {value, additionalInformation?}; 2nd/3rd
+    reports mix plain strings, JSON booleans and {value} so every normaliser branch is used."""
+    out = {
+        "government": {"identifier": report.government},
+        "documentId": report.document_id,
+        "date": report.date,
+    }
+    shown = effective(report, catalogue)
+    for q in catalogue.questions:
+        if q.key in shown:
+            out[q.key] = (_render_modern if modern else _render_legacy)(q, shown[q.key], report, rng)
+        elif q.key in report.blank and rng.random() < 0.15:
+            out[q.key] = None  # the analyzer returns some unanswered questions as null
+    return out
+
+
+def _render_modern(q: Question, answer, report: Report, rng: random.Random):
+    if q.type == "int":
+        return {"value": answer}
+    if q.is_free_text:
+        text = f"<p>{answer}</p>" if q.type == "lstringRte" else answer
+        return {"value": {"en": text}}
+    items = []
+    for value in answer:
+        option = q.option(value)
+        extra = None
+        if option and option.input_type == "int":
+            extra = {"en": f"{rng.choice([10, 20, 25, 40, 50, 75, 100])}%"}
+        elif option and option.input_type == "lstring":
+            extra = {"en": free_text(rng, report.government, f"{q.key} {value}")}
+        if q.type == "term":
+            items.append({"identifier": value, **({"customValue": extra} if extra else {})})
+        else:
+            items.append({"value": value, **({"additionalInformation": extra} if extra else {})})
+    if q.type == "term":
+        return {"options": items} if q.multiple else items[0]
+    return items if q.multiple else items[0]
+
+
+def _render_legacy(q: Question, answer, report: Report, rng: random.Random):
+    if q.is_free_text:
+        return {"en": answer} if report.style == "plain" else {"value": {"en": answer}}
+    if q.type == "term":
+        items = [{"identifier": v} for v in answer]
+        if not q.multiple:
+            return items[0]
+        return {"options": items} if report.style == "bool" else items
+    items = [_legacy_value(v, report.style) for v in answer]
+    return items if q.multiple else items[0]
+
+
+def _legacy_value(value: str, style: str):
+    if style == "bool" and value in ("true", "false"):
+        return value == "true"
+    return value if style == "plain" else {"value": value}
+
+
+# --------------------------------------------------------------------------------------------
+# Countries and thesaurus
+# --------------------------------------------------------------------------------------------
+
+
+def countries_json(countries: list[Country]) -> list[dict]:
+    def treaty(t: dict) -> dict:
+        def iso(d):
+            return instant(date.fromisoformat(d)) if d else None
+
+        return {
+            "instrument": t["instrument"] or None,
+            "signature": iso(t["signature"]),
+            "deposit": iso(t["deposit"]),
+            "party": iso(t["party"]),
+        }
+
+    return [
+        {
+            "code": c.code.upper(),
+            "name": {"en": c.name},
+            "treaties": {"XXVII8a": treaty(c.cpb), "XXVII8c": treaty(c.sp)},
+        }
+        for c in sorted(countries, key=lambda c: c.code)
+    ]
+
+
+def term(term_id: int, identifier: str, name: str, *, broader=(), narrower=()) -> dict:
+    return {
+        "termId": term_id,
+        "identifier": identifier,
+        "name": name,
+        "title": {"en": name},
+        "shortTitle": {},
+        "description": "",
+        "longDescription": {},
+        "source": "",
+        "broaderTerms": list(broader),
+        "narrowerTerms": list(narrower),
+        "relatedTerms": [],
+        "nonPreferedTerms": [],
+    }
+
+
+def country_terms(countries: list[Country]) -> list[dict]:
+    return [
+        term(1000 + i, c.code, c.name, broader=[REGION_GUIDS[c.region]])
+        for i, c in enumerate(sorted(countries, key=lambda c: c.code))
+    ]
+
+
+EU_MEMBERS = ("at be bg hr cy cz dk ee fi fr de gr hu ie it lv lt lu mt nl pl pt ro sk si es se").split()
+SIDS_SAMPLE = ("ag bb bs cv dm fj gd jm ki km mv mh mu nr pw sb sc st tt to tv vu ws").split()
+
+
+def region_terms(countries: list[Country]) -> list[dict]:
+    """The five UN regional groups plus groupings that the pipeline must ignore."""
+    names = {r["region_code"]: r["name"] for r in read_csv(SEEDS / "regions.csv")}
+    terms = []
+    for i, (region, guid) in enumerate(REGION_GUIDS.items()):
+        members = sorted(c.code for c in countries if c.region == region)
+        terms.append(term(2000 + i, guid, names[region], narrower=members))
+    rng = rng_for("regions")
+    terms.append(term(2100, new_guid(rng), "European Union", narrower=EU_MEMBERS))
+    terms.append(term(2101, new_guid(rng), "Small Island Developing States", narrower=SIDS_SAMPLE))
+    terms.append(term(2102, new_guid(rng), "Global", narrower=sorted(REGION_GUIDS.values())))
+    return terms
+
+
+ART10 = "E8C5A15C-A736-4fb7-A1B6-192412BE7E45"
+ART11 = "BE64016A-C3BD-4C61-9620-C3FEF96B2A24"
+DECISION_TYPES = [  # identifier, name, children: (identifier, illustrative suffix)
+    (
+        ART10,
+        "Decision on LMOs for intentional introduction into the environment (according to Article 10 or "
+        "domestic regulatory framework)",
+        [
+            ("A0F944AD-1578-47F4-BB71-A9805EC0EB7A", "field trials"),
+            ("47B66371-7016-4F28-B33A-0DBFF43581CA", "release"),
+        ],
+    ),
+    (
+        ART11,
+        "Decision on LMOs for direct use as food or feed, or for processing (according to Article 11 or "
+        "domestic regulatory framework)",
+        [("0D0BEEF4-54E4-44C1-ABB2-B89DC145E0B3", "food"), ("C15E5CD8-B6F9-41AE-A09C-7EF5F73B0507", "feed")],
+    ),
+    ("8979219B-330B-424F-A52C-209D4B4B65C0", "Decision on the application of the simplified procedure", []),
+    ("1B6F702C-0C68-4B53-BCA4-1DA4A25E23A8", "Decision on the transit of LMOs", []),
+    ("D698B5F7-A434-49E2-A7FF-FE869AFBEE8D", "Decision on the contained use of LMOs", []),
+    ("5B6177DD-5E5E-434E-8CB7-D63D67D5EBED", "Other", []),
+]
+OTHER_DECISION_TYPES = [t[0] for t in DECISION_TYPES[2:]]
+
+
+def decision_type_terms() -> list[dict]:
+    """The identifiers are the BCH's (front-end code); only the Article 10 parent's name is
+    documented, the other names are illustrative."""
+    terms, term_id = [], 5061
+    for identifier, name, children in DECISION_TYPES:
+        terms.append(term(term_id, identifier, name, narrower=[c for c, _ in children]))
+        for offset, (child, suffix) in enumerate(children, start=1):
+            terms.append(term(term_id + offset, child, f"{name} ({suffix})", broader=[identifier]))
+        term_id += 1 + len(children)
+    return terms
+
+
+# --------------------------------------------------------------------------------------------
+# BCH records (Solr index documents)
+# --------------------------------------------------------------------------------------------
+
+SHORT_CODES = {
+    "biosafetyDecision": "dec",
+    "nationalRiskAssessment": "ra",
+    "biosafetyLaw": "law",
+    "focalPoint": "nfp",
+    "authority": "cna",
+}
+SCHEMAS = tuple(SHORT_CODES)
+INDEX_END = date(2026, 6, 30)  # nothing in the snapshot is newer than the extraction
+NON_PARTY_RECORD_GOVS = ["us", "ca", "ar", "au", "ru"]
+
+# Calibrated record figures (see GENERATOR_NOTES.md): Article 10/11 decisions created in each
+# cycle's period by Parties at its cutoff, and how many of them link a risk assessment.
+DECISIONS_PER_PERIOD = {"nr2": (200, 158), "nr3": (380, 334), "nr4": (554, 532), "nr5": (480, 462)}
+LAW_PARTIES = {"nr2": 157, "nr4": 163}
+# focal-point category -> (holders at the nr4 cutoff among Parties at both cutoffs, among newer
+# Parties, holders at the nr2 cutoff)
+FOCAL_POINTS = {"CPB-FP1": (149, 8, 144), "BCH-FP": (157, 9, 150), "CPB-A17-FP": (110, 6, 60)}
+
+
+class RecordFactory:
+    """Builds Solr documents with unique ids, in the common shape of every schema."""
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.next_id = 10000
+        self.docs: dict[str, list[dict]] = {s: [] for s in SCHEMAS}
+
+    def add(self, schema: str, government: str, created: str, title: str, **fields) -> dict:
+        self.next_id += 1
+        created_day = date.fromisoformat(created[:10])
+        updated = min(created_day + timedelta(days=self.rng.choice([0, 0, 3, 40, 400])), INDEX_END)
+        revision = self.rng.randint(1, 3)
+        doc = {
+            "identifier_s": new_guid(self.rng),
+            "uniqueIdentifier_s": f"bch-{SHORT_CODES[schema]}-{government}-{self.next_id}-{revision}",
+            "schema_s": schema,
+            "government_s": government,
+            "title_s": title,
+            "createdDate_dt": created,
+            "updatedDate_dt": max(created, instant(updated, 12)),
+            **fields,
+        }
+        self.docs[schema].append(doc)
+        return doc
+
+
+def period_bounds(cycles: dict[str, Cycle]) -> dict[str, tuple[date, date]]:
+    """A cycle's period: after the previous cycle's cutoff, up to its own (nr2: from the start)."""
+    order = sorted(cycles.values(), key=lambda c: c.cutoff)
+    bounds, start = {}, date(2004, 1, 1)
+    for c in order:
+        bounds[c.code] = (start, c.cutoff)
+        start = c.cutoff + timedelta(days=1)
+    return bounds
+
+
+def build_records(countries: list[Country], cycles: dict[str, Cycle]) -> dict[str, list[dict]]:
+    factory = RecordFactory(rng_for("records"))
+    _decisions(factory, countries, cycles)
+    _laws(factory, countries, cycles)
+    _focal_points(factory, countries, cycles)
+    _authorities(factory, countries)
+    return {
+        s: sorted(d, key=lambda d: (d["createdDate_dt"], d["identifier_s"])) for s, d in factory.docs.items()
+    }
+
+
+def _decisions(factory: RecordFactory, countries: list[Country], cycles: dict[str, Cycle]) -> None:
+    rng = factory.rng
+    weights = {c.code: rng.paretovariate(1.2) for c in countries}  # a few countries decide a lot
+    for code, (first, last) in period_bounds(cycles).items():
+        total, with_ra = DECISIONS_PER_PERIOD[code]
+        creators = [c.code for c in countries if c.is_party(cycles[code].cutoff)]
+        created = [random_instant(rng, first, last) for _ in range(total)]
+        created[0] = instant(last, 22, 10)  # on the cutoff day, late in the day: still counted
+        created[1] = instant(first, 0, 20)  # first minutes of the period
+        has_ra = [True] * with_ra + [False] * (total - with_ra)
+        rng.shuffle(has_ra)
+        for when, ra in zip(created, has_ra, strict=True):
+            gov = rng.choices(creators, [weights[c] for c in creators])[0]
+            _decision(factory, gov, when, rng.choice([ART10, ART11]), ra)
+    # never counted: non-Parties, governments not yet Parties, other decision types
+    for gov in NON_PARTY_RECORD_GOVS:
+        for _ in range(25):
+            when = random_instant(rng, date(2005, 1, 1), INDEX_END)
+            _decision(factory, gov, when, rng.choice([ART10, ART11]), rng.random() < 0.8)
+    _decision(factory, "uz", instant(date(2019, 12, 10), 9), ART11, True)  # Party from 2020-01-23
+    _decision(factory, "af", instant(date(2010, 6, 1), 9), ART10, True)  # Party from 2013-05-21
+    parties_now = [c.code for c in countries if c.is_party(INDEX_END)]
+    for _ in range(260):
+        gov = rng.choices(parties_now, [weights[c] for c in parties_now])[0]
+        when = random_instant(rng, date(2005, 1, 1), INDEX_END)
+        _decision(factory, gov, when, rng.choice(OTHER_DECISION_TYPES), False)
+
+
+def _decision(factory: RecordFactory, gov: str, created: str, decision_type: str, with_ra: bool) -> None:
+    rng = factory.rng
+    types = [decision_type]
+    children = next(ch for ident, _, ch in DECISION_TYPES if ident == decision_type)
+    if children and rng.random() < 0.4:
+        types.append(rng.choice(children)[0])
+    decided = date.fromisoformat(created[:10]) - timedelta(days=rng.randint(0, 90))
+    fields = {"decisionTypes_ss": types, "decisionDate_dt": instant(decided)}
+    if with_ra:
+        fields["riskAssessments_ss"] = [
+            _risk_assessment(factory, gov, decided) for _ in range(rng.choice([1, 1, 1, 2]))
+        ]
+    elif rng.random() < 0.5:
+        fields["riskAssessments_ss"] = []
+    factory.add(
+        "biosafetyDecision", gov, created, f"Synthetic decision {factory.next_id + 1} ({gov})", **fields
+    )
+
+
+def _risk_assessment(factory: RecordFactory, gov: str, before: date) -> str:
+    created = instant(before - timedelta(days=factory.rng.randint(10, 200)), 10)
+    doc = factory.add("nationalRiskAssessment", gov, created, f"Synthetic risk assessment ({gov})")
+    return doc["identifier_s"]
+
+
+def _split_holders(rng, pool: list[str], n: int) -> tuple[list[str], list[str]]:
+    chosen = sorted(rng.sample(pool, n))
+    return chosen, [p for p in pool if p not in chosen]
+
+
+def _laws(factory: RecordFactory, countries: list[Country], cycles: dict[str, Cycle]) -> None:
+    """157 Parties have a law by the nr2 cutoff, 163 by the nr4 cutoff; the rest later or never."""
+    rng = factory.rng
+    nr2, nr4 = cycles["nr2"].cutoff, cycles["nr4"].cutoff
+    p2 = [c.code for c in countries if c.is_party(nr2)]
+    p4 = [c.code for c in countries if c.is_party(nr4)]
+    early, rest2 = _split_holders(rng, p2, LAW_PARTIES["nr2"])
+    middle, never = _split_holders(
+        rng, rest2 + [p for p in p4 if p not in p2], LAW_PARTIES["nr4"] - len(early)
+    )
+    first = {g: random_instant(rng, date(2004, 1, 1), nr2) for g in early}
+    first |= {g: random_instant(rng, nr2 + timedelta(days=1), nr4) for g in middle}
+    first[middle[0]] = instant(nr4, 20)  # on the cutoff day
+    first |= {g: random_instant(rng, nr4 + timedelta(days=1), INDEX_END) for g in never[: len(never) // 2]}
+    first |= {g: random_instant(rng, date(2006, 1, 1), INDEX_END) for g in NON_PARTY_RECORD_GOVS}
+    first["uz"] = instant(date(2019, 5, 14), 9)  # before Uzbekistan became a Party: not counted
+    for gov, when in sorted(first.items()):
+        factory.add("biosafetyLaw", gov, when, f"Synthetic biosafety law ({gov})")
+        for _ in range(rng.choice([0, 1, 1, 2, 3])):
+            later = random_instant(rng, date.fromisoformat(when[:10]), INDEX_END)
+            factory.add("biosafetyLaw", gov, later, f"Synthetic regulation ({gov})")
+
+
+def _focal_points(factory: RecordFactory, countries: list[Country], cycles: dict[str, Cycle]) -> None:
+    rng = factory.rng
+    nr2, nr4 = cycles["nr2"].cutoff, cycles["nr4"].cutoff
+    both = [c.code for c in countries if c.is_party(nr2)]
+    newer = [c.code for c in countries if c.is_party(nr4) and not c.is_party(nr2)]
+    for category, (n_both, n_newer, n_nr2) in FOCAL_POINTS.items():
+        held_both, lacking = _split_holders(rng, both, n_both)
+        held_newer, lacking_newer = _split_holders(rng, newer, n_newer)
+        early, _ = _split_holders(rng, held_both, n_nr2)
+        for gov in sorted(held_both + held_newer):
+            window = (date(2004, 1, 1), nr2) if gov in early else (nr2 + timedelta(days=1), nr4)
+            _focal_point(factory, gov, random_instant(rng, *window), category)
+        for gov in sorted(lacking + lacking_newer)[::2]:  # designated only after the nr4 cutoff
+            _focal_point(factory, gov, random_instant(rng, nr4 + timedelta(days=1), INDEX_END), category)
+        for gov in NON_PARTY_RECORD_GOVS[:3]:
+            _focal_point(factory, gov, random_instant(rng, date(2005, 1, 1), nr2), category)
+
+
+def _focal_point(factory: RecordFactory, gov: str, created: str, category: str) -> None:
+    factory.add("focalPoint", gov, created, f"Synthetic focal point ({gov})", type_ss=[category])
+
+
+def _authorities(factory: RecordFactory, countries: list[Country]) -> None:
+    rng = factory.rng
+    for c in countries:
+        if c.is_party(INDEX_END) or c.code in NON_PARTY_RECORD_GOVS:
+            for _ in range(rng.choice([0, 1, 1, 2, 3])):
+                factory.add(
+                    "authority",
+                    c.code,
+                    random_instant(rng, date(2004, 1, 1), INDEX_END),
+                    f"Synthetic competent national authority ({c.code})",
+                )
+
+
+# --------------------------------------------------------------------------------------------
+# Calibration: make the invented answers reproduce the published figures
+# --------------------------------------------------------------------------------------------
+
+N_GT_0 = "n>0"  # rule: any selected count other than "0"
+FULL, PARTIAL = "implementation.fullInPlace", "implementation.partiallyInPlace"
+SP_FULL = "74B17D51-786F-3D68-3B76-A50121842925"
+
+
+@dataclass(frozen=True)
+class Target:
+    """One NR4 indicator: share of answering Parties whose answer meets ``met`` (percent), and its
+    change in points against the NR2 baseline over the comparable set.
+
+    ``chosen`` names the figures picked here as plausible because none is published (or only a
+    direction); a change left as None is drawn in ``baseline_change``. ``answered`` fixes how many
+    Parties answer (a published count and percentage together imply it). ``keep`` protects the
+    answers a narrower target on the same question set.
+    """
+
+    indicator: str
+    key: str
+    met: frozenset | str
+    pct: float
+    change: float | None = None
+    chosen: tuple = ()
+    answered: int | None = None
+    regions: tuple = ()  # (region, pct, change or None)
+    sp_only: bool = False
+    keep: frozenset = frozenset()  # answers never flipped (calibrated by an earlier, narrower target)
+
+
+def yes(*extra):
+    return frozenset({"true", *extra})
+
+
+NR4_TARGETS = [
+    Target(
+        "a_measures_full", "Q014", frozenset({FULL}), 55, 8, regions=(("africa", 30, 10), ("grulac", 8, None))
+    ),
+    Target("a_measures_full_or_partial", "Q014", frozenset({FULL, PARTIAL}), 94, keep=frozenset({FULL})),
+    Target("a_budget_mechanism", "Q017", yes("true.some"), 81),
+    Target("a_permanent_staff", "Q018", yes(), 94),
+    Target("a_staff_adequate", "Q019_adq", yes(), 50),
+    Target("h_transit_regulated", "Q023", yes("true.some"), 70, 6, chosen=("change",)),
+    Target("h_contained_use_regulated", "Q024", yes(), 80),
+    Target("a_notification_received", "Q029", yes(), 21, -13, answered=90),
+    Target("a_art10_decision_taken", "Q033", yes(), 19, -14, answered=79),
+    Target("a_ffp_import_rules", "Q042", yes(), 83, 13),
+    Target("c_ra_mechanism", "Q063", yes(), 62, chosen=("pct",)),
+    Target("d_capacity_detect", "Q070_a", yes(), 79),
+    Target("d_capacity_identify", "Q070_b", yes(), 77),
+    Target("d_capacity_assess", "Q070_c", yes(), 77),
+    Target("d_capacity_monitor", "Q070_d", yes(), 71),
+    Target("c_common_approaches", "Q073", yes(), 45, chosen=("pct",)),
+    Target("c_ra_conducted", "Q075", yes(), 65, 9, chosen=("change",)),
+    Target("c_ra_for_all_decisions", "Q078", yes(), 70, chosen=("pct",)),
+    Target("h_unintentional_tbm_capacity", "Q088", yes(), 70),
+    Target("f_customs_trained", "Q101", N_GT_0, 59),
+    Target("f_lab_personnel_trained", "Q103", N_GT_0, 96),
+    Target("f_lab_access", "Q104", yes(), 87, 6, chosen=("change",)),
+    Target("f_certified_lab", "Q105", N_GT_0, 68),
+    Target("a_institutional_capacity", "Q109", yes(), 65, 19),
+    Target("k_events", "Q118", N_GT_0, 92),
+    Target("k_publications", "Q119", N_GT_0, 75, -5, chosen=("change",)),
+    Target("b_predictable_funding", "Q124", yes(), 30, chosen=("pct",)),
+    Target("b_external_support", "Q125", yes("true.some"), 72, chosen=("pct",)),
+    Target("b_needs_assessment", "Q133", yes(), 48, chosen=("pct",)),
+    Target("b_needs_remaining", "Q134", yes(), 91, chosen=("pct",)),
+    Target("b_capacity_strategy", "Q136", yes(), 41, chosen=("pct",)),
+    Target("b_coordination_mechanism", "Q137", yes(), 56, chosen=("pct",)),
+    Target("l_communication_strategy", "Q142", yes(), 50),
+    Target("l_outreach_programmes", "Q143", yes(), 63, chosen=("pct",)),
+    Target("k_website", "Q144", yes(), 67, -6, chosen=("change",)),
+    Target("k_academic_courses", "Q145", N_GT_0, 86, 11),
+    Target("k_education_materials", "Q146", N_GT_0, 75, 8, chosen=("change",)),
+    Target("k_public_consultation", "Q147", yes("true.some"), 76, 5),
+    Target("k_public_informed", "Q148", yes("true.some"), 69, -5, chosen=("pct",)),
+    Target("g_sec_approaches", "Q162", yes(), 52, 7, chosen=("change",)),
+    Target("g_sec_considered", "Q163", yes("true.some"), 33, 14),
+    Target("g_peer_reviewed_used", "Q164", N_GT_0, 33, -7, chosen=("change",)),
+    Target("e_sp_no_process", "Q170", frozenset({"false"}), 43),
+    Target("e_sp_measures_full", "Q171", frozenset({SP_FULL}), 60, sp_only=True),
+]
+
+
+def met_values(target: Target, question: Question) -> frozenset:
+    if target.met == N_GT_0:
+        return frozenset(v for v in question.values if v != "0")
+    return target.met
+
+
+def meets(selected, met: frozenset) -> bool:
+    return bool(selected) and any(v in met for v in selected)
+
+
+def set_met_count(
+    answers: list[dict],
+    key: str,
+    met: frozenset,
+    n: int,
+    fill_met: list,
+    fill_unmet: list,
+    rng: random.Random,
+    flippable: frozenset,
+    later_met: list[bool] | None = None,
+) -> None:
+    """Flip the fewest single-choice answers so that exactly ``n`` of ``answers`` meet ``met``;
+    only answers whose value is in ``flippable`` change.
+
+    ``later_met`` (baseline answers only) says whether the same government meets the rule in the
+    later report: those are made to meet it first, so that most governments keep or improve
+    their answer instead of swapping at random.
+    """
+    later_met = later_met or [False] * len(answers)
+    pairs = list(zip(answers, later_met, strict=True))
+    rng.shuffle(pairs)
+    met_now = [(a, later) for a, later in pairs if meets(a[key], met)]
+    to_met = len(met_now) < n
+    if to_met:
+        pool = [(a, later) for a, later in pairs if not meets(a[key], met) and a[key][0] in flippable]
+    else:
+        pool = [(a, later) for a, later in met_now if a[key][0] in flippable]
+    pool.sort(key=lambda pair: pair[1] != to_met)  # stable: random order within each group
+    picked = pool[: abs(len(met_now) - n)]
+    if len(picked) != abs(len(met_now) - n):
+        raise ValueError(f"{key}: cannot make {n} of {len(answers)} answers meet the rule")
+    for a, _ in picked:
+        a[key] = [rng.choice(fill_met if to_met else fill_unmet)]
+    _align_with_later(pairs, key, met, fill_met, fill_unmet, rng, flippable)
+
+
+def _align_with_later(
+    pairs: list,
+    key: str,
+    met: frozenset,
+    fill_met: list,
+    fill_unmet: list,
+    rng: random.Random,
+    flippable: frozenset,
+) -> None:
+    """Swap most met/unmet pairs that contradict the later report; the count stays the same."""
+    movable = [(a, later) for a, later in pairs if a[key][0] in flippable]
+    down = [a for a, later in movable if meets(a[key], met) and not later]
+    up = [a for a, later in movable if not meets(a[key], met) and later]
+    for a_down, a_up in list(zip(down, up, strict=False))[: int(0.8 * min(len(down), len(up)))]:
+        a_down[key] = [rng.choice(fill_unmet)]
+        a_up[key] = [rng.choice(fill_met)]
+
+
+def set_answered_count(
+    reports: list[Report], catalogue: Catalogue, key: str, n: int, rng: random.Random
+) -> None:
+    answering = [r for r in reports if key in effective(r, catalogue)]
+    silent = [r for r in reports if key in r.blank]
+    if len(answering) > n:
+        for r in rng.sample(answering, len(answering) - n):
+            r.blank.add(key)
+    else:
+        for r in rng.sample(silent, n - len(answering)):
+            r.blank.discard(key)
+
+
+def closest_count(pct: float, size: int) -> int:
+    """The number of ``size`` Parties closest to ``pct`` percent (halves round up)."""
+    return int(pct * size / 100 + 0.5)
+
+
+def reachable(pct: float, size: int) -> bool:
+    return size > 0 and abs(100 * closest_count(pct, size) / size - pct) <= 0.5
+
+
+def trim_until_reachable(members: list[str], target_pct, drop, rng: random.Random) -> list[str]:
+    """Blank a few answers of a small group until its target is reachable within half a point.
+
+    ``target_pct`` is recomputed on the remaining members (a baseline share depends on who is
+    comparable); ``drop`` blanks one government's answer.
+    """
+    members = sorted(members)
+    for _ in range(10):
+        if reachable(target_pct(members), len(members)):
+            return members
+        gone = rng.choice(members)
+        drop(gone)
+        members.remove(gone)
+    raise ValueError(f"cannot reach {target_pct(members):.1f}% in a group of {len(members)}")
+
+
+def resize_until_reachable(
+    members: list[str], spare: list[str], pct: float, drop, restore, rng: random.Random
+) -> list[str]:
+    """Blank or restore the fewest answers of a small group so that ``pct`` is reachable within half
+    a point: 30% of 29 Parties is 27.6% or 31.0%, but 8 of 27 is 29.6%; 8% needs 12 or 13."""
+    sizes = range(1, len(members) + len(spare) + 1)
+    size = min((s for s in sizes if reachable(pct, s)), key=lambda s: (abs(s - len(members)), s))
+    members = sorted(members)
+    for g in rng.sample(members, max(len(members) - size, 0)):
+        drop(g)
+        members.remove(g)
+    for g in rng.sample(sorted(spare), max(size - len(members), 0)):
+        restore(g)
+        members.append(g)
+    return sorted(members)
+
+
+def regional_split(govs: list[str], regions: list[tuple], countries: dict[str, Country]):
+    """[(pct or change, members)] of the constrained regions, and the other governments."""
+    groups = [(value, [g for g in govs if countries[g].region == r]) for r, value in regions]
+    taken = {g for _, members in groups for g in members}
+    return groups, [g for g in govs if g not in taken]
+
+
+def calibrate_nr4(
+    counted: dict[str, Report], catalogue: Catalogue, countries: dict[str, Country], cutoff: date
+):
+    rng = rng_for("calibrate", "nr4")
+    for t in NR4_TARGETS:
+        calibrate_target(t, counted, catalogue, countries, cutoff, rng)
+
+
+def would_answer(report: Report, catalogue: Catalogue, key: str) -> bool:
+    """A blank answer that would be shown (its question enabled) if it were filled in."""
+    return key in report.blank and key in effective(replace(report, blank=report.blank - {key}), catalogue)
+
+
+def calibrate_target(
+    t: Target,
+    counted: dict[str, Report],
+    catalogue: Catalogue,
+    countries: dict[str, Country],
+    cutoff: date,
+    rng: random.Random,
+) -> None:
+    q = catalogue.by_key[t.key]
+    if t.answered is not None:
+        set_answered_count([counted[g] for g in sorted(counted)], catalogue, t.key, t.answered, rng)
+    eligible = [g for g in sorted(counted) if not t.sp_only or countries[g].is_sp_party(cutoff)]
+    govs = [g for g in eligible if t.key in effective(counted[g], catalogue)]
+    spare = [g for g in eligible if would_answer(counted[g], catalogue, t.key)]
+    met = met_values(t, q)
+    flippable = frozenset(q.values) - t.keep
+
+    def resize(members: list[str], pool: list[str], pct: float) -> list[str]:
+        def drop(g):
+            counted[g].blank.add(t.key)
+
+        def restore(g):
+            counted[g].blank.discard(t.key)
+
+        return resize_until_reachable(members, pool, pct, drop, restore, rng)
+
+    def apply(members: list[str], n: int) -> None:
+        fill_met, fill_unmet = sorted(met & flippable), sorted(flippable - met)
+        answers = [counted[g].answers for g in members]
+        set_met_count(answers, t.key, met, n, fill_met, fill_unmet, rng, flippable)
+
+    groups, rest = regional_split(govs, [(r, pct) for r, pct, _ in t.regions], countries)
+    if not t.regions and t.answered is None:  # small populations (SP Parties) need the right size
+        rest = resize(rest, spare, t.pct)
+    size, fixed = len(rest), 0
+    for (region, *_), (pct, members) in zip(t.regions, groups, strict=True):
+        members = resize(members, [g for g in spare if countries[g].region == region], pct)
+        apply(members, closest_count(pct, len(members)))
+        size, fixed = size + len(members), fixed + closest_count(pct, len(members))
+    apply(rest, closest_count(t.pct, size) - fixed)
+
+
+def baseline_change(t: Target) -> float:
+    """The published change, else a modest one chosen here (most indicators improved a little)."""
+    if t.change is not None:
+        return t.change
+    return round(rng_for("change", t.indicator).uniform(-3, 12), 1)
+
+
+def calibrate_baseline(
+    reports4: dict[str, Report],
+    reports2: dict[str, Report],
+    cat4: Catalogue,
+    cat2: Catalogue,
+    mapping: dict,
+    countries: dict[str, Country],
+) -> None:
+    """Set NR2 answers so that each NR4 indicator's change over the comparable set is reproduced."""
+    rng = rng_for("calibrate", "nr2")
+    shown4 = {g: effective(r, cat4) for g, r in reports4.items()}
+    for t in NR4_TARGETS:
+        if t.key not in mapping:
+            continue
+        key2, value_map = mapping[t.key]
+        q2, q4 = cat2.by_key[key2], cat4.by_key[t.key]
+        met4 = met_values(t, q4)
+        valid = [v for v in q2.values if value_map.get(v, v) in q4.values]
+        flippable = frozenset(v for v in valid if value_map.get(v, v) not in t.keep)
+        met2 = frozenset(v for v in valid if value_map.get(v, v) in met4)
+        change = baseline_change(t)
+
+        def now(members: list[str], key=t.key, met4=met4) -> float:
+            return 100 * sum(meets(shown4[g][key], met4) for g in members) / len(members)
+
+        def apply(
+            members: list[str], n: int, key2=key2, met2=met2, flippable=flippable, key=t.key, met4=met4
+        ):
+            answers = [reports2[g].answers for g in members]
+            later = [meets(shown4[g][key], met4) for g in members]
+            fill_met, fill_unmet = sorted(met2 & flippable), sorted(flippable - met2)
+            set_met_count(answers, key2, met2, n, fill_met, fill_unmet, rng, flippable, later)
+
+        both = [g for g in sorted(reports2) if t.key in shown4.get(g, {}) and key2 not in reports2[g].blank]
+        for g in both:  # comparable answers all translate to a 4th-report option
+            if reports2[g].answers[key2][0] not in valid:
+                reports2[g].answers[key2] = [rng.choice(sorted(flippable - met2) or valid)]
+        regions = [(r, ch) for r, _, ch in t.regions if ch is not None]
+        if t.change is not None and not regions:  # ~70 Parties move in 1.4-point steps: trim a few
+            both = trim_until_reachable(
+                both, lambda m, c=change: now(m) - c, lambda g, k=key2: reports2[g].blank.add(k), rng
+            )
+        groups, rest = regional_split(both, regions, countries)
+        kept, fixed = list(rest), 0
+        for region_change, members in groups:
+            members = trim_until_reachable(
+                members,
+                lambda m, c=region_change: now(m) - c,
+                lambda g, k=key2: reports2[g].blank.add(k),
+                rng,
+            )
+            n = closest_count(now(members) - region_change, len(members))
+            apply(members, n)
+            kept, fixed = kept + members, fixed + n
+        apply(rest, closest_count(now(kept) - change, len(kept)) - fixed)
+        # the other NR2 Parties get about the same share; their untranslatable answers may change too
+        others = [
+            reports2[g].answers for g in sorted(reports2) if g not in both and key2 not in reports2[g].blank
+        ]
+        loose = frozenset(v for v in q2.values if value_map.get(v, v) not in t.keep)
+        n = closest_count(now(kept) - change, len(others))
+        set_met_count(others, key2, met2, n, sorted(met2 & flippable), sorted(flippable - met2), rng, loose)
+
+
+def inherit(
+    newer: list[Report],
+    older: dict[str, Report],
+    mapping: dict,
+    cat_new: Catalogue,
+    cat_old: Catalogue,
+    keep: float,
+    rng: random.Random,
+) -> None:
+    """Make a later report broadly repeat the same government's earlier answers (mapped questions).
+
+    Status questions keep their truthful answers, and answers that would break the newer form's
+    rules (an unknown option, several values for a single choice, an exclusive option combined
+    with others) are not carried over.
+    """
+    status = set(STATUS_KEYS[cat_new.schema])
+    for report in newer:
+        before = older.get(report.government)
+        if before is None:
+            continue
+        shown = effective(before, cat_old)
+        for key, (old_key, value_map) in mapping.items():
+            q = cat_new.by_key.get(key)
+            if q is None or key in status or q.is_free_text or old_key not in shown or rng.random() > keep:
+                continue
+            values = [value_map.get(v, v) for v in shown[old_key]]
+            options = [q.option(v) for v in values]
+            if None in options or (len(values) > 1 and (not q.multiple or any(o.exclusive for o in options))):
+                continue
+            report.answers[key] = values
+
+
+def calibrate(reports: dict, plans: dict, catalogues: dict, countries: dict[str, Country]) -> None:
+    """NR4 to the published figures, NR2 to the published changes; NR3 and NR5 follow their
+    predecessors (3-2 and 5-4 mappings) so that they stay plausible."""
+    counted = {code: counted_reports(reports[code], plans[code]) for code in reports}
+    calibrate_nr4(counted["nr4"], catalogues["nr4"], countries, plans["nr4"].cycle.cutoff)
+    calibrate_baseline(
+        counted["nr4"],
+        counted["nr2"],
+        catalogues["nr4"],
+        catalogues["nr2"],
+        load_mapping("cpbNationalReport4-2.json"),
+        countries,
+    )
+    inherit(
+        reports["nr3"],
+        counted["nr2"],
+        load_mapping("cpbNationalReport3-2.json"),
+        catalogues["nr3"],
+        catalogues["nr2"],
+        0.6,
+        rng_for("inherit", "nr3"),
+    )
+    inherit(
+        reports["nr5"],
+        counted["nr4"],
+        load_mapping("cpbNationalReport5-4.json"),
+        catalogues["nr5"],
+        catalogues["nr4"],
+        0.75,
+        rng_for("inherit", "nr5"),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Writing the snapshot
+# --------------------------------------------------------------------------------------------
+
+
+def dumps(obj) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def write_snapshot(out_dir: Path, files: list[tuple[str, object, str, str, dict]]) -> Path:
+    """Replace ``out_dir/SNAPSHOT_ID`` (our own generated output) with a freshly written snapshot."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / SNAPSHOT_ID
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.rmtree(out_dir / f".tmp-{SNAPSHOT_ID}", ignore_errors=True)
+    extra = {
+        "synthetic": True,
+        "description": DESCRIPTION,
+        "generator": {
+            "script": "scripts/generate_embedded_snapshot.py",
+            "seed": SEED,
+            "reference": "BCH reference folder (parties, questionnaires, mappings)",
+        },
+    }
+    writer = SnapshotWriter(out_dir, "embedded", BASE_URL, SNAPSHOT_ID, extra, STARTED_AT)
+    with writer:
+        for rel_path, body, endpoint, request_path, params in files:
+            records = len(body) if isinstance(body, list) else len(body["response"]["docs"])
+            writer.write(
+                rel_path,
+                dumps(body),
+                endpoint=endpoint,
+                request_path=request_path,
+                params=params,
+                records=records,
+            )
+        return writer.commit(FINISHED_AT).path
+
+
+def national_report_file(cycle: Cycle, catalogue: Catalogue, reports: list[Report]) -> tuple:
+    rng = rng_for("render", cycle.code)
+    modern = cycle.code in ("nr4", "nr5")
+    body = [render_report(r, catalogue, modern, rng) for r in sorted(reports, key=lambda r: r.document_id)]
+    query = {"government_REL": {"$in": list(REGION_GUIDS.values())}}
+    fields = {q.key: 1 for q in catalogue.questions} | {"government": 1, "documentId": 1, "date": 1}
+    params = {"q": json.dumps(query, separators=(",", ":")), "f": json.dumps(fields, separators=(",", ":"))}
+    return f"national_reports/{cycle.code}.json.gz", body, "national_reports", cycle.api_path, params
+
+
+def index_files(records: dict[str, list[dict]]) -> list[tuple]:
+    files = []
+    for schema, docs in records.items():
+        fl = sorted({k for d in docs for k in d})
+        for page, start in enumerate(range(0, max(len(docs), 1), PAGE_ROWS)):
+            body = {
+                "response": {"numFound": len(docs), "start": start, "docs": docs[start : start + PAGE_ROWS]}
+            }
+            params = {
+                "q": f"schema_s:{schema}",
+                "fl": ",".join(fl),
+                "sort": "createdDate_dt asc, identifier_s asc",
+                "start": start,
+                "rows": PAGE_ROWS,
+            }
+            files.append(
+                (f"index/{schema}/page-{page:05d}.json.gz", body, "index", "/api/v2013/index", params)
+            )
+    return files
+
+
+def thesaurus_files(countries: list[Country]) -> list[tuple]:
+    base = "/api/v2013/thesaurus/domains"
+    return [
+        ("thesaurus/countries.json.gz", country_terms(countries), "thesaurus", f"{base}/countries/terms", {}),
+        (
+            "thesaurus/regions.json.gz",
+            region_terms(countries),
+            "thesaurus",
+            f"{base}/regions/terms",
+            {"relations": "true"},
+        ),
+        (
+            "thesaurus/DecisionTypes.json.gz",
+            decision_type_terms(),
+            "thesaurus",
+            f"{base}/DecisionTypes/terms",
+            {},
+        ),
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# Main
+# --------------------------------------------------------------------------------------------
+
+
+def generate(reference: Path) -> list[tuple]:
+    """Every file of the snapshot as (path, body, endpoint, request path, params)."""
+    REGION_GUIDS.clear()
+    REGION_GUIDS.update({r["region_code"]: r["bch_identifier"] for r in read_csv(SEEDS / "regions.csv")})
+    countries = load_countries(reference)
+    by_code = {c.code: c for c in countries}
+    cycles = load_cycles()
+    plans = plan_filings(countries, cycles)
+    catalogues = {code: load_catalogue(reference, cycle.schema) for code, cycle in cycles.items()}
+    reports = {}
+    first_id = 100000
+    for code in ("nr2", "nr3", "nr4", "nr5"):
+        reports[code] = build_reports(plans[code], catalogues[code], by_code, first_id)
+        first_id += 10000
+    calibrate(reports, plans, catalogues, by_code)
+    files = [("countries.json.gz", countries_json(countries), "countries", "/api/v2013/countries", {})]
+    files += thesaurus_files(countries)
+    files += [
+        national_report_file(cycles[c], catalogues[c], reports[c]) for c in ("nr2", "nr3", "nr4", "nr5")
+    ]
+    files += index_files(build_records(countries, cycles))
+    return files
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="source folder (default raw/embedded)")
+    parser.add_argument("--reference", type=Path, default=DEFAULT_REFERENCE, help="BCH reference folder")
+    args = parser.parse_args(argv)
+    path = write_snapshot(args.out, generate(args.reference))
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,49 @@
+"""Shared fixtures: run the real pipeline (CLI -> Dagster in-process -> dbt -> DuckDB) on a temp tree."""
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration import cli
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+
+
+class Pipeline:
+    """Runs ``cpb`` with its raw and warehouse folders under a temporary directory."""
+
+    def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch):
+        self.root = root
+        self.raw_dir = root / "raw"
+        self.source_dir = self.raw_dir / "embedded"
+        self.warehouse_dir = root / "warehouse"
+        self.published_db = self.warehouse_dir / "published" / "cpb_indicators.duckdb"
+        monkeypatch.setenv("CPB_RAW_DIR", str(self.raw_dir))
+        monkeypatch.setenv("CPB_WAREHOUSE_DIR", str(self.warehouse_dir))
+        monkeypatch.delenv("CPB_SOURCE", raising=False)
+        monkeypatch.delenv("CPB_CUTOFF_DATE", raising=False)
+
+    def refresh(self, *args: str) -> int:
+        return cli.main(["refresh", *args])
+
+    def query(self, sql: str, params=None, db: Path | None = None) -> list[tuple]:
+        with duckdb.connect(str(db or self.published_db), read_only=True) as con:
+            return con.execute(sql, params or []).fetchall()
+
+
+@pytest.fixture
+def pipeline(tmp_path, monkeypatch) -> Pipeline:
+    return Pipeline(tmp_path, monkeypatch)
+
+
+@pytest.fixture(scope="session")
+def embedded_run(tmp_path_factory) -> Pipeline:
+    """One pipeline run on the committed embedded snapshot, shared by the tests that read its marts."""
+    root = tmp_path_factory.mktemp("embedded")
+    shutil.copytree(PROJECT_DIR / "raw" / "embedded", root / "raw" / "embedded")
+    with pytest.MonkeyPatch.context() as mp:
+        run = Pipeline(root, mp)
+        assert run.refresh() == 0
+    return run

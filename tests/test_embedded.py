@@ -1,0 +1,54 @@
+"""The committed embedded snapshot: complete, in the documented formats, and it publishes."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from orchestration.landing import land_national_reports
+from orchestration.snapshot import latest_snapshot, verify_snapshot
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+CONTRACT_TOOL = PROJECT_DIR.parent / "shared" / "tools" / "check_marts_contract.py"
+
+
+@pytest.fixture(scope="module")
+def snapshot():
+    return latest_snapshot(PROJECT_DIR / "raw" / "embedded")
+
+
+def test_embedded_snapshot_matches_its_manifest_and_says_it_is_synthetic(snapshot):
+    verify_snapshot(snapshot)
+    assert snapshot.manifest["synthetic"] is True
+    endpoints = {f["endpoint"] for f in snapshot.files}
+    assert endpoints == {"countries", "thesaurus", "national_reports", "index"}
+
+
+def test_embedded_snapshot_lands_every_report(snapshot, tmp_path):
+    result = land_national_reports(snapshot, tmp_path)
+    expected = sum(f["records"] for f in snapshot.files_of("national_reports"))
+    assert result.reports + result.quarantined == expected
+    assert result.answers > result.reports * 20  # every question of each questionnaire is answered
+    again = land_national_reports(snapshot, tmp_path)
+    assert again.reused and again.answers == result.answers
+
+
+def test_embedded_run_publishes_every_mart_for_every_region(embedded_run):
+    regions = embedded_run.query("select distinct region_code from marts.indicator_status order by 1")
+    assert [r[0] for r in regions] == ["africa", "asia_pacific", "cee", "global", "grulac", "weog"]
+    parties = embedded_run.query(
+        "select count(*) from marts.fct_party_indicator "
+        "where cycle_code = 'nr4' and indicator_code = 'a_measures_full'"
+    )
+    assert parties[0][0] >= 20
+
+
+@pytest.mark.skipif(
+    not CONTRACT_TOOL.is_file(), reason="the shared contract checker is not beside this checkout"
+)
+def test_published_marts_meet_the_design_contract(embedded_run):
+    result = subprocess.run(
+        [sys.executable, str(CONTRACT_TOOL), str(embedded_run.published_db)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout

@@ -1,0 +1,97 @@
+"""Publication: validated marts swap in atomically; a failing check leaves the last good one in place."""
+
+import json
+
+import duckdb
+
+from tests.factory import country, report, write_snapshot
+
+REGIONS = {"africa": ["dz", "ke"], "weog": ["de"]}
+
+
+def good_snapshot(pipeline, snapshot_id, ke_value="implementation.fullInPlace"):
+    return write_snapshot(
+        pipeline.source_dir,
+        snapshot_id=snapshot_id,
+        countries=[country(c, cpb="2004-01-01") for c in ("dz", "ke", "de")],
+        regions=REGIONS,
+        reports={
+            "nr4": [
+                report("dz", 1, "2019-06-01", Q014={"value": "implementation.fullInPlace"}),
+                report("ke", 2, "2019-06-01", Q014={"value": ke_value}),
+            ]
+        },
+    )
+
+
+def publication(pipeline) -> dict:
+    return json.loads((pipeline.warehouse_dir / "published" / "publication.json").read_text())
+
+
+def global_pct(pipeline, db=None):
+    return pipeline.query(
+        "select pct from marts.indicator_status where indicator_code = 'a_measures_full' "
+        "and cycle_code = 'nr4' and region_code = 'global'",
+        db=db,
+    )[0][0]
+
+
+def test_failing_expectation_blocks_publication_and_keeps_the_previous_one(pipeline, capsys):
+    good_snapshot(pipeline, "20200101T000000Z")
+    assert pipeline.refresh() == 0
+    before = publication(pipeline)
+    published_bytes = pipeline.published_db.read_bytes()
+
+    # A newer snapshot whose countries endpoint returns a malformed government code: dbt builds it,
+    # the Great Expectations suite on dim_party rejects it.
+    write_snapshot(
+        pipeline.source_dir,
+        snapshot_id="20200201T000000Z",
+        countries=[country("dz", cpb="2004-01-01"), country("k9", cpb="2004-01-01")],
+        regions={"africa": ["dz", "k9"]},
+        reports={"nr4": [report("k9", 3, "2019-06-01", Q014={"value": "implementation.none"})]},
+    )
+    assert pipeline.refresh() == 1
+    err = capsys.readouterr().err
+    assert "gx_dim_party" in err and "publication blocked" in err
+    assert publication(pipeline) == before
+    assert pipeline.published_db.read_bytes() == published_bytes
+    # the rejected build is kept for inspection, not published
+    build_db = pipeline.warehouse_dir / "build" / "cpb_indicators.duckdb"
+    assert ("k9",) in pipeline.query("select party_code from marts.dim_party", db=build_db)
+
+
+def test_a_reader_holding_the_published_file_keeps_its_view_during_a_refresh(pipeline):
+    good_snapshot(pipeline, "20200101T000000Z", ke_value="implementation.fullInPlace")
+    assert pipeline.refresh() == 0
+    reader = duckdb.connect(str(pipeline.published_db), read_only=True)
+    try:
+        assert global_pct(pipeline) == 100.0
+        good_snapshot(pipeline, "20200301T000000Z", ke_value="implementation.none")
+        assert pipeline.refresh() == 0  # not blocked by the open reader
+        old_view = reader.execute(
+            "select pct from marts.indicator_status where indicator_code = 'a_measures_full' "
+            "and cycle_code = 'nr4' and region_code = 'global'"
+        ).fetchone()[0]
+        assert old_view == 100.0
+    finally:
+        reader.close()
+    assert global_pct(pipeline) == 50.0
+    assert publication(pipeline)["snapshot_id"] == "20200301T000000Z"
+    parquet = pipeline.warehouse_dir / "published" / "parquet" / "indicator_status.parquet"
+    assert duckdb.connect().execute(f"select count(*) from '{parquet}'").fetchone()[0] == len(
+        pipeline.query("select * from marts.indicator_status")
+    )
+
+
+def test_unchanged_refresh_stops_early_and_force_rebuilds(pipeline, capsys):
+    good_snapshot(pipeline, "20200101T000000Z")
+    assert pipeline.refresh() == 0
+    first = publication(pipeline)
+    capsys.readouterr()
+    assert pipeline.refresh() == 0
+    assert "Unchanged" in capsys.readouterr().out
+    assert publication(pipeline) == first
+    assert pipeline.refresh("--force") == 0
+    assert publication(pipeline)["published_at"] >= first["published_at"]
+    assert "Unchanged" not in capsys.readouterr().out

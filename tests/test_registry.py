@@ -1,0 +1,40 @@
+"""The cycle registry and configuration."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from orchestration.registry import RegistryError, cutoff_overrides, load_cycles
+from orchestration.settings import ConfigError, Settings
+
+DBT = Path(__file__).resolve().parents[1] / "dbt_project"
+
+
+def test_registry_lists_the_baseline_and_cutoffs():
+    cycles = {c.cycle_code: c for c in load_cycles(DBT)}
+    assert cycles["nr2"].baseline_cycle_code is None
+    assert cycles["nr2"].cutoff_date == date(2011, 12, 31)
+    assert cycles["nr4"].cutoff_date == date(2020, 1, 15)
+    assert cycles["nr4"].baseline_cycle_code == "nr2"
+
+
+def test_cutoff_override_forms():
+    cycles = load_cycles(DBT)
+    newest = max(cycles, key=lambda c: c.cutoff_date).cycle_code
+    assert cutoff_overrides("nr4=2019-12-31", cycles) == {"nr4": date(2019, 12, 31)}
+    assert cutoff_overrides("2027-01-01", cycles) == {newest: date(2027, 1, 1)}
+    with pytest.raises(RegistryError, match="'nr9' is not a cycle"):
+        cutoff_overrides("nr9=2019-12-31", cycles)
+    with pytest.raises(RegistryError, match="is not a date"):
+        cutoff_overrides("nr4=tomorrow", cycles)
+
+
+def test_settings_from_environment(tmp_path):
+    s = Settings.from_env({"CPB_SOURCE": "live", "CPB_RAW_DIR": str(tmp_path), "BCH_HTTP_MAX_ATTEMPTS": "3"})
+    assert (s.source, s.raw_dir, s.http_max_attempts) == ("live", tmp_path, 3)
+    assert s.source_dir == tmp_path / "live"
+    with pytest.raises(ConfigError, match="CPB_SOURCE='ftp'"):
+        Settings.from_env({"CPB_SOURCE": "ftp"})
+    with pytest.raises(ConfigError, match="BCH_HTTP_MAX_ATTEMPTS='many'"):
+        Settings.from_env({"BCH_HTTP_MAX_ATTEMPTS": "many"})
