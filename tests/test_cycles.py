@@ -1,0 +1,184 @@
+"""Report cycles are data: a new cycle needs registry, mapping and questionnaire rows only."""
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.factory import country, report, write_snapshot
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+PARTY = "2004-01-01"
+
+
+def test_adding_a_fictitious_nr6_needs_data_files_only(tmp_path):
+    # A copy of the project: code unchanged, only data files added.
+    project = tmp_path / "project"
+    ignore = shutil.ignore_patterns("target", "logs", "__pycache__", "*.egg-info")
+    for part in ("orchestration", "expectations", "dbt_project"):
+        shutil.copytree(PROJECT_DIR / part, project / part, ignore=ignore)
+    seeds = project / "dbt_project" / "seeds"
+    with open(seeds / "report_cycles.csv", "a") as fh:
+        fh.write(
+            "nr6,cpbNationalReport6,Sixth national report (fictitious),/api/v2019/report-analyzer/"
+            "cpb-national-report-6,2028,2028-06-30,2028-12-31,nr2,cpbNationalReport6-5.json\n"
+        )
+    (project / "dbt_project" / "mappings" / "cpbNationalReport6-5.json").write_text(
+        json.dumps({"schema": "cpbNationalReport5", "Q100": "Q007"})
+    )
+    append_csv(
+        seeds / "bch_questions.csv",
+        {
+            "report_type": "cpbNationalReport6",
+            "cycle": "6",
+            "section_key": "Article2",
+            "section_title_en": "Article 2",
+            "position": "1",
+            "key": "Q100",
+            "number": "100",
+            "type": "option",
+            "multiple": "false",
+            "n_options": "2",
+            "title_en": "Has your country introduced the necessary national measures?",
+        },
+    )
+    for position, value in enumerate(["implementation.fullInPlace", "implementation.none"], start=1):
+        append_csv(
+            seeds / "bch_question_options.csv",
+            {
+                "report_type": "cpbNationalReport6",
+                "cycle": "6",
+                "question_key": "Q100",
+                "position": str(position),
+                "value": value,
+                "title_en": value,
+            },
+        )
+
+    raw = tmp_path / "raw"
+    write_snapshot(
+        raw / "embedded",
+        countries=[country(c, cpb=PARTY) for c in ("dz", "ke", "br")],
+        regions={"africa": ["dz", "ke"], "grulac": ["br"]},
+        reports={
+            "nr2": [
+                report("dz", 1, "2011-05-01", Q015="implementation.partialFramwork"),
+                report("ke", 2, "2011-05-01", Q015="implementation.fullFramwork"),
+            ],
+            "nr6": [
+                report("dz", 61, "2028-05-01", Q100={"value": "implementation.fullInPlace"}),
+                report("ke", 62, "2028-05-01", Q100={"value": "implementation.fullInPlace"}),
+                report("br", 63, "2028-05-01", Q100={"value": "implementation.none"}),
+            ],
+        },
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(project),
+        "CPB_RAW_DIR": str(raw),
+        "CPB_WAREHOUSE_DIR": str(tmp_path / "warehouse"),
+    }
+    env.pop("CPB_CUTOFF_DATE", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", "refresh"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+    with duckdb.connect(str(tmp_path / "warehouse/published/cpb_indicators.duckdb"), read_only=True) as con:
+        assert con.execute(
+            "select cutoff_date::varchar, baseline_cycle_code from marts.dim_cycle where cycle_code = 'nr6'"
+        ).fetchall() == [("2028-12-31", "nr2")]
+        # nr6 Q100 -> nr5 Q007 -> nr4 Q014: dz and ke met, br not
+        assert con.execute(
+            "select n_parties, n_met from marts.indicator_status where cycle_code = 'nr6' "
+            "and indicator_code = 'a_measures_full' and region_code = 'global'"
+        ).fetchall() == [(3, 2)]
+        # comparable with the baseline: dz (partial -> full) and ke (full -> full)
+        assert con.execute(
+            "select n_comparable, baseline_n_met, cycle_n_met from marts.indicator_progress "
+            "where cycle_code = 'nr6' and indicator_code = 'a_measures_full' "
+            "and region_code = 'global'"
+        ).fetchall() == [(2, 1, 2)]
+
+
+def append_csv(path: Path, row: dict) -> None:
+    with open(path, newline="") as fh:
+        columns = next(csv.reader(fh))
+    with open(path, "a", newline="") as fh:
+        csv.DictWriter(fh, fieldnames=columns).writerow(row)
+
+
+NR4 = [
+    report("dz", 1, "2019-06-01", Q014={"value": "implementation.fullInPlace"}),
+    report("ke", 2, "2019-09-15", Q014={"value": "implementation.fullInPlace"}),
+    report("ke", 3, "2019-12-20", Q014={"value": "implementation.none"}),
+    report("br", 4, "2020-01-10", Q014={"value": "implementation.fullInPlace"}),
+]
+
+
+@pytest.fixture
+def two_cutoffs(pipeline):
+    write_snapshot(
+        pipeline.source_dir,
+        countries=[country(c, cpb=PARTY) for c in ("dz", "ke", "br")],
+        regions={"africa": ["dz", "ke"], "grulac": ["br"]},
+        reports={"nr4": NR4, "nr2": [report("dz", 9, "2011-05-01", Q015="implementation.fullFramwork")]},
+    )
+    assert pipeline.refresh() == 0
+    registry = tables(pipeline)
+    assert pipeline.refresh("--cutoff-date", "nr4=2019-10-01") == 0
+    return registry, tables(pipeline)
+
+
+def tables(pipeline) -> dict[str, list[tuple]]:
+    names = [
+        r[0]
+        for r in pipeline.query(
+            "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
+        )
+    ]
+    return {n: sorted(pipeline.query(f"select * from marts.{n}"), key=repr) for n in names}
+
+
+def test_a_changed_cutoff_changes_the_counted_set_and_nothing_else(two_cutoffs):
+    before, after = two_cutoffs
+    # which reports count changed: ke's December report and br's January report fall after 2019-10-01
+    status = {
+        t: {(r[1], r[6]): r[8] for r in rows}
+        for t, rows in (("before", before["fct_report_answer"]), ("after", after["fct_report_answer"]))
+    }
+    assert status["before"] == {
+        ("dz", "1"): "counted",
+        ("ke", "2"): "superseded",
+        ("ke", "3"): "counted",
+        ("br", "4"): "counted",
+        ("dz", "9"): "counted",
+    }
+    assert status["after"] == {
+        ("dz", "1"): "counted",
+        ("ke", "2"): "counted",
+        ("ke", "3"): "after_cutoff",
+        ("br", "4"): "after_cutoff",
+        ("dz", "9"): "counted",
+    }
+    nr4 = {
+        t: [r for r in rows[f] if r[1] == "nr4" and r[2] == "global"]
+        for t, rows, f in (("before", before, "indicator_status"), ("after", after, "indicator_status"))
+    }
+    assert [r[3:5] for r in nr4["before"]] == [(3, 2)] and [r[3:5] for r in nr4["after"]] == [(2, 2)]
+    # everything that does not depend on nr4's cutoff is identical
+    for table in ("dim_party", "dim_region", "dim_indicator"):
+        assert before[table] == after[table]
+    for table in ("indicator_status", "fct_party_indicator"):
+        assert [r for r in before[table] if "nr4" not in r] == [r for r in after[table] if "nr4" not in r]
