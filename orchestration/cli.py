@@ -17,7 +17,9 @@ from orchestration.publication import fingerprint, read_publication
 from orchestration.settings import ConfigError, Settings
 from orchestration.snapshot import SnapshotError, latest_snapshot
 
-QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+QUIET_LOGS = {
+    "loggers": {"console": {"config": {"log_level": "CRITICAL"}}}
+}  # the CLI reports failures itself
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,11 +7,13 @@ from orchestration.settings import Settings
 HEADLINE_SQL = """
 select
     s.indicator_code,
+    s.value_kind,
+    s.value,
     s.n_met,
     s.n_parties,
-    s.pct,
     p.change_pp,
-    p.n_comparable
+    p.change_value,
+    p.change_relative_pct
 from marts.indicator_status as s
 left join marts.indicator_progress as p
     on p.indicator_code = s.indicator_code and p.cycle_code = s.cycle_code and p.region_code = s.region_code
@@ -32,10 +34,28 @@ def print_summary(settings: Settings, publication: dict, cycle_code: str) -> Non
         print(f"\nNo indicator figures for cycle {cycle_code}.")
         return
     print(
-        f"\nHeadline figures, {cycle_code}, all Parties (change in points vs the baseline, comparable set):"
+        f"\nHeadline figures, {cycle_code}, all Parties; change vs the baseline "
+        "(shares: points over the comparable set; counts: relative):"
     )
-    print(f"  {'indicator':<32} {'met/answered':>13} {'share':>7} {'change':>8}")
-    for code, n_met, n_parties, pct, change, _n_comparable in rows:
-        share = f"{pct:6.1f}%" if pct is not None else "      -"
-        delta = f"{change:+7.1f}" if change is not None else "       -"
-        print(f"  {code:<32} {f'{n_met}/{n_parties}':>13} {share} {delta}")
+    print(f"  {'indicator':<33}{'value':>16}{'met/of':>10}{'change':>10}")
+    for code, kind, value, n_met, n_parties, change_pp, change_value, change_relative in rows:
+        print(
+            f"  {code:<33}{_value(kind, value):>16}{f'{n_met}/{n_parties}':>10}"
+            f"{_change(kind, change_pp, change_value, change_relative):>10}"
+        )
+
+
+def _value(kind: str, value) -> str:
+    if value is None:
+        return "-"
+    return {"pct_parties": f"{value:.1f}%", "pct_records": f"{value:.1f}% rec."}.get(
+        kind, f"{value:.0f} {'records' if kind == 'n_records' else 'Parties'}"
+    )
+
+
+def _change(kind: str, change_pp, change_value, change_relative) -> str:
+    if kind == "pct_records" and change_value is not None:
+        return f"{change_value:+.1f}"
+    if kind in ("n_parties", "n_records") and change_relative is not None:
+        return f"{change_relative:+.0f}%"
+    return f"{change_pp:+.1f}" if change_pp is not None else "-"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from orchestration.snapshot import Snapshot, SnapshotWriter
 
+INDEX_SCHEMAS = ("biosafetyDecision", "nationalRiskAssessment", "biosafetyLaw", "focalPoint", "authority")
 REGION_IDS = {
     row["region_code"]: row["bch_identifier"]
     for row in csv.DictReader(open(Path(__file__).parents[1] / "dbt_project/seeds/regions.csv"))
@@ -92,7 +93,8 @@ def write_snapshot(
     }
     for cycle, cycle_reports in reports.items():
         files[f"national_reports/{cycle}.json.gz"] = ("national_reports", f"/api/{cycle}", cycle_reports)
-    for schema, docs in (records or {}).items():
+    for schema in INDEX_SCHEMAS:  # an extraction writes a first page even when nothing is found
+        docs = (records or {}).get(schema, [])
         files[f"index/{schema}/page-00000.json.gz"] = ("index", "/api/v2013/index", solr_page(docs))
     with SnapshotWriter(Path(source_dir), source=Path(source_dir).name, snapshot_id=snapshot_id) as writer:
         for path, (endpoint, request_path, body) in files.items():

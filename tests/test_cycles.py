@@ -173,7 +173,7 @@ def test_a_changed_cutoff_changes_the_counted_set_and_nothing_else(two_cutoffs):
         ("dz", "9"): "counted",
     }
     nr4 = {
-        t: [r for r in rows[f] if r[1] == "nr4" and r[2] == "global"]
+        t: [r for r in rows[f] if r[:3] == ("a_measures_full", "nr4", "global")]
         for t, rows, f in (("before", before, "indicator_status"), ("after", after, "indicator_status"))
     }
     assert [r[3:5] for r in nr4["before"]] == [(3, 2)] and [r[3:5] for r in nr4["after"]] == [(2, 2)]

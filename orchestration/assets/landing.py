@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, asset, multi_asset
 
 from orchestration.assets.raw import current_snapshot
+from orchestration.catalogue import validate_catalogue
 from orchestration.crosswalk import write_crosswalk
 from orchestration.landing import land_national_reports
 from orchestration.progress import say
@@ -57,10 +58,14 @@ def landed_national_reports(
 
 @asset(key=["landing", "question_crosswalk"], group_name="landing")
 def question_crosswalk(context: AssetExecutionContext, settings: SettingsResource) -> MaterializeResult:
-    """Every cycle's question keys in the catalogue's 4th-report keys, from the registry's mapping files."""
+    """Every cycle's question keys in the catalogue's 4th-report keys, from the registry's mapping files.
+
+    The reference data (registry, mappings, indicator catalogue) is checked here, before dbt: a
+    bad key or option code stops the run naming the file, key or indicator.
+    """
     cfg = settings.get()
-    path = write_crosswalk(
-        cfg.dbt_project_dir, load_cycles(cfg.dbt_project_dir), cfg.landing_dir / "reference"
-    )
-    say(context, "landing", f"question crosswalk -> {path}")
-    return MaterializeResult(metadata={"path": str(path)})
+    indicators = validate_catalogue(cfg.dbt_project_dir)
+    cycles = load_cycles(cfg.dbt_project_dir)
+    path = write_crosswalk(cfg.dbt_project_dir, cycles, cfg.landing_dir / "reference")
+    say(context, "landing", f"{indicators} indicators checked; question crosswalk -> {path}")
+    return MaterializeResult(metadata={"path": str(path), "indicators": indicators})

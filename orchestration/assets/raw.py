@@ -17,12 +17,15 @@ from orchestration.resources import SettingsResource
 from orchestration.settings import Settings
 from orchestration.snapshot import Snapshot, latest_snapshot, verify_snapshot
 
-# endpoint in the manifest -> asset key (the bch.* dbt sources and the landing step read these)
+# asset name -> path prefix of its files in the snapshot (raw/README.md); the bch.* dbt sources
+# and the landing step depend on these assets by key
 ENDPOINT_ASSETS = {
-    "countries": ["bch", "countries"],
-    "thesaurus": ["bch", "thesaurus"],
-    "national_reports": ["bch", "national_reports"],
-    "index": ["bch", "index"],
+    "countries": "countries.json",
+    "thesaurus_countries": "thesaurus/countries.json",
+    "thesaurus_regions": "thesaurus/regions.json",
+    "thesaurus_decision_types": "thesaurus/DecisionTypes.json",
+    "national_reports": "national_reports/",
+    "index": "index/",
 }
 
 
@@ -33,8 +36,10 @@ def current_snapshot(settings: Settings) -> Snapshot:
 
 @multi_asset(
     specs=[
-        AssetSpec(key, description=f"BCH `{endpoint}` responses of the raw snapshot in use", group_name="raw")
-        for endpoint, key in ENDPOINT_ASSETS.items()
+        AssetSpec(
+            ["bch", name], description=f"BCH `{prefix}*` files of the raw snapshot in use", group_name="raw"
+        )
+        for name, prefix in ENDPOINT_ASSETS.items()
     ],
     can_subset=False,
 )
@@ -60,14 +65,14 @@ def bch_raw_snapshot(
         verify_snapshot(snapshot)
     synthetic = " (synthetic)" if snapshot.manifest.get("synthetic") else ""
     say(context, "raw", f"snapshot {snapshot.path}{synthetic}")
-    for endpoint, key in ENDPOINT_ASSETS.items():
-        files = snapshot.files_of(endpoint)
+    for name, prefix in ENDPOINT_ASSETS.items():
+        files = [f for f in snapshot.files if f["path"].startswith(prefix)]
         records = sum(f.get("records") or 0 for f in files)
         size = sum(f["bytes"] for f in files)
-        say(context, "raw", f"{endpoint}: {len(files)} files, {records} records, {human_bytes(size)}")
+        say(context, "raw", f"{name}: {len(files)} files, {records} records, {human_bytes(size)}")
         digest = hashlib.sha256("".join(sorted(f["sha256"] for f in files)).encode()).hexdigest()
         yield MaterializeResult(
-            asset_key=key,
+            asset_key=["bch", name],
             metadata={
                 "snapshot_id": snapshot.snapshot_id,
                 "files": len(files),

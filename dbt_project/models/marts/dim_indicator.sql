@@ -1,14 +1,18 @@
 select
-    indicator_code,
-    title,
-    operational_objective,
-    thematic_area,
-    source,
-    rule,
-    nr4_question_keys,
-    met_values,
-    population,
-    population_question_key,
-    population_values,
-    value_kind
-from {{ ref('indicators') }}
+    indicators.indicator_code,
+    indicators.title,
+    indicators.operational_objective,
+    indicators.thematic_area,
+    areas.name as thematic_area_name,
+    indicators.source,
+    indicators.rule,
+    indicators.nr4_question_keys,
+    indicators.met_values,
+    indicators.population,
+    indicators.population_question_key,
+    indicators.population_values,
+    indicators.record_schema,
+    indicators.record_filter,
+    indicators.value_kind
+from {{ ref('indicators') }} as indicators
+left join {{ ref('thematic_areas') }} as areas on areas.thematic_area = indicators.thematic_area

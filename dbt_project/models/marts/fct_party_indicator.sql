@@ -4,7 +4,7 @@ with populations as (
 ),
 
 evaluated as (
-    select * from {{ ref('int_indicator_answers') }}
+    select * from {{ ref('int_indicator_evaluations') }}
 )
 
 select
@@ -18,7 +18,9 @@ select
         when evaluated.is_met is null then 'not_answered'
         when evaluated.is_met then 'met'
         else 'not_met'
-    end as status
+    end as status,
+    case when populations.is_in_population then evaluated.n_records end as n_records,
+    case when populations.is_in_population then evaluated.n_records_met end as n_records_met
 from populations
 left join evaluated
     on evaluated.indicator_code = populations.indicator_code

@@ -1,5 +1,6 @@
 -- Each cycle against its baseline over the comparable set: Parties that answered in both cycles.
--- change_pp = cycle_pct - baseline_pct (percentage points).
+-- change_pp = cycle_pct - baseline_pct (percentage points). The headline values (indicator_status.value,
+-- each over its own cycle) are compared too: change_value, and change_relative_pct for counts.
 with cycles as (
     select cycle_code, baseline_cycle_code
     from {{ ref('int_report_cycles') }}
@@ -78,9 +79,29 @@ shares as (
         on counts.indicator_code = grid.indicator_code
         and counts.cycle_code = grid.cycle_code
         and counts.region_code = grid.region_code
+),
+
+status as (
+    select indicator_code, cycle_code, region_code, value_kind, value from {{ ref('indicator_status') }}
 )
 
 select
-    *,
-    cycle_pct - baseline_pct as change_pp
+    shares.*,
+    shares.cycle_pct - shares.baseline_pct as change_pp,
+    current_status.value_kind,
+    baseline_status.value as baseline_value,
+    current_status.value as cycle_value,
+    current_status.value - baseline_status.value as change_value,
+    case
+        when current_status.value_kind in ('n_parties', 'n_records') and baseline_status.value > 0
+            then 100.0 * (current_status.value - baseline_status.value) / baseline_status.value
+    end as change_relative_pct
 from shares
+left join status as current_status
+    on current_status.indicator_code = shares.indicator_code
+    and current_status.cycle_code = shares.cycle_code
+    and current_status.region_code = shares.region_code
+left join status as baseline_status
+    on baseline_status.indicator_code = shares.indicator_code
+    and baseline_status.cycle_code = shares.baseline_cycle_code
+    and baseline_status.region_code = shares.region_code

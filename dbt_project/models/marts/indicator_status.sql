@@ -1,13 +1,15 @@
--- Share of Parties meeting each indicator, per cycle, globally and for the five UN regions.
--- n_parties counts the Parties that answered (is_met not null); pct is unrounded.
+-- Each indicator per cycle, globally and for the five UN regions: the share of Parties that
+-- answered and meet it (n_parties counts Parties with a non-null is_met; pct is unrounded), plus
+-- the indicator's headline value by its value_kind (a share, a count of Parties or of records).
 with facts as (
-    select indicator_code, cycle_code, region_code, is_met from {{ ref('fct_party_indicator') }}
+    select indicator_code, cycle_code, region_code, is_met, n_records, n_records_met
+    from {{ ref('fct_party_indicator') }}
 ),
 
 facts_by_region as (
-    select indicator_code, cycle_code, region_code, is_met from facts where region_code is not null
-    union all
-    select indicator_code, cycle_code, 'global', is_met from facts
+    select * from facts where region_code is not null
+    union all by name
+    select * exclude (region_code), 'global' as region_code from facts
 ),
 
 grid as (
@@ -22,20 +24,38 @@ counts as (
         cycle_code,
         region_code,
         count(is_met) as n_parties,
-        count(*) filter (where is_met) as n_met
+        count(*) filter (where is_met) as n_met,
+        sum(n_records)::bigint as n_records,
+        sum(n_records_met)::bigint as n_records_met
     from facts_by_region
     group by all
+),
+
+shares as (
+    select
+        grid.indicator_code,
+        grid.cycle_code,
+        grid.region_code,
+        coalesce(counts.n_parties, 0) as n_parties,
+        coalesce(counts.n_met, 0) as n_met,
+        case when counts.n_parties > 0 then 100.0 * counts.n_met / counts.n_parties end as pct,
+        counts.n_records,
+        counts.n_records_met
+    from grid
+    left join counts
+        on counts.indicator_code = grid.indicator_code
+        and counts.cycle_code = grid.cycle_code
+        and counts.region_code = grid.region_code
 )
 
 select
-    grid.indicator_code,
-    grid.cycle_code,
-    grid.region_code,
-    coalesce(counts.n_parties, 0) as n_parties,
-    coalesce(counts.n_met, 0) as n_met,
-    case when counts.n_parties > 0 then 100.0 * counts.n_met / counts.n_parties end as pct
-from grid
-left join counts
-    on counts.indicator_code = grid.indicator_code
-    and counts.cycle_code = grid.cycle_code
-    and counts.region_code = grid.region_code
+    shares.*,
+    indicators.value_kind,
+    case indicators.value_kind
+        when 'pct_parties' then shares.pct
+        when 'n_parties' then shares.n_met
+        when 'n_records' then shares.n_records
+        when 'pct_records' then 100.0 * shares.n_records_met / nullif(shares.n_records, 0)
+    end::double as value
+from shares
+inner join {{ ref('indicators') }} as indicators on indicators.indicator_code = shares.indicator_code

@@ -1,0 +1,150 @@
+-- Every indicator rule of the catalogue evaluated for every Party: one generic model, driven by
+-- seeds/indicators.csv (rule, question keys, values, record schema and filter). National-report
+-- rules have a row only when the Party answered; record rules judge every Party at the cutoff
+-- (null is_met = nothing to judge, e.g. no decision in the period for records_with_link).
+with indicators as (
+    select
+        *,
+        string_split(coalesce(nr4_question_keys, ''), '|') as question_keys,
+        string_split(coalesce(met_values, ''), '|') as met_value_list,
+        string_split(coalesce(record_filter, ''), '|') as record_filter_list
+    from {{ ref('indicators') }}
+),
+
+cycles as (
+    select * from {{ ref('int_report_cycles') }}
+),
+
+parties as (
+    select * from {{ ref('int_parties_at_cutoff') }} where is_cpb_party
+),
+
+counted_answers as (
+    select a.cycle_code, r.party_code, a.reference_question_key, a.reference_value
+    from {{ ref('int_answers_mapped_to_nr4') }} as a
+    inner join {{ ref('int_national_reports_counted') }} as r
+        on r.cycle_code = a.cycle_code and r.document_id = a.document_id
+    where r.is_counted and a.is_reference_option and a.reference_value is not null
+),
+
+-- answer_in: any selected value is one of met_values; count_above_zero: any count option but "0"
+national_report as (
+    select
+        i.indicator_code,
+        a.cycle_code,
+        a.party_code,
+        bool_or(
+            case i.rule
+                when 'answer_in' then list_contains(i.met_value_list, a.reference_value)
+                when 'count_above_zero' then a.reference_value <> '0'
+            end
+        ) as is_met,
+        null::bigint as n_records,
+        null::bigint as n_records_met
+    from indicators as i
+    inner join counted_answers as a on list_contains(i.question_keys, a.reference_question_key)
+    where i.source = 'national_report'
+    group by all
+),
+
+-- a record matches a filter through its categories, decision types or their broader types
+broader_types as (
+    select r.record_id, flatten(list(t.broader_type_ids)) as broader_type_ids
+    from {{ ref('stg_bch__index_records') }} as r
+    inner join {{ ref('stg_bch__decision_types') }} as t on list_contains(r.decision_types, t.decision_type_id)
+    group by r.record_id
+),
+
+records as (
+    select
+        r.*,
+        list_distinct(flatten([r.categories, r.decision_types, coalesce(b.broader_type_ids, [])])) as match_keys
+    from {{ ref('stg_bch__index_records') }} as r
+    left join broader_types as b on b.record_id = r.record_id
+),
+
+record_counts as (
+    select
+        i.indicator_code,
+        c.cycle_code,
+        r.party_code,
+        count(*) as n_by_cutoff,
+        count(*) filter (where r.created_date > coalesce(c.period_start_after, date '0001-01-01')) as n_in_period,
+        count(*) filter (
+            where r.created_date > coalesce(c.period_start_after, date '0001-01-01')
+            and len(r.linked_risk_assessments) > 0
+        ) as n_linked_in_period
+    from indicators as i
+    inner join records as r on r.record_schema = i.record_schema
+    inner join cycles as c on r.created_date <= c.cutoff_date
+    where i.record_filter is null or list_has_any(r.match_keys, i.record_filter_list)
+    group by all
+),
+
+-- has_record: any record by the cutoff; records_in_period: any record in the cycle's period;
+-- records_with_link: among Parties with records in the period, one links a risk assessment
+bch_records as (
+    select
+        i.indicator_code,
+        p.cycle_code,
+        p.party_code,
+        case i.rule
+            when 'has_record' then coalesce(rc.n_by_cutoff, 0) > 0
+            when 'records_in_period' then coalesce(rc.n_in_period, 0) > 0
+            when 'records_with_link' then case when rc.n_in_period > 0 then rc.n_linked_in_period > 0 end
+        end as is_met,
+        case i.rule
+            when 'has_record' then coalesce(rc.n_by_cutoff, 0)
+            else coalesce(rc.n_in_period, 0)
+        end as n_records,
+        case when i.rule = 'records_with_link' then coalesce(rc.n_linked_in_period, 0) end as n_records_met
+    from indicators as i
+    cross join parties as p
+    left join record_counts as rc
+        on rc.indicator_code = i.indicator_code and rc.cycle_code = p.cycle_code and rc.party_code = p.party_code
+    where i.rule in ('has_record', 'records_in_period', 'records_with_link')
+),
+
+-- report_filed: a counted report (by the cutoff), or, with record_filter "deadline", one dated by the deadline
+reports as (
+    select
+        i.indicator_code,
+        p.cycle_code,
+        p.party_code,
+        coalesce(bool_or(r.document_id is not null and (i.record_filter <> 'deadline' or r.report_date <= c.deadline)),
+            false) as is_met,
+        null::bigint as n_records,
+        null::bigint as n_records_met
+    from indicators as i
+    cross join parties as p
+    inner join cycles as c on c.cycle_code = p.cycle_code
+    left join {{ ref('int_national_reports_counted') }} as r
+        on r.cycle_code = p.cycle_code and r.party_code = p.party_code and r.is_counted
+    where i.rule = 'report_filed'
+    group by all
+),
+
+-- treaty_party: Party to the treaty named in record_filter on the cutoff day
+treaties as (
+    select
+        i.indicator_code,
+        p.cycle_code,
+        p.party_code,
+        coalesce(t.party_date <= c.cutoff_date, false) as is_met,
+        null::bigint as n_records,
+        null::bigint as n_records_met
+    from indicators as i
+    cross join parties as p
+    inner join cycles as c on c.cycle_code = p.cycle_code
+    left join {{ ref('stg_bch__country_treaties') }} as t
+        on t.country_code = p.party_code and t.treaty_code = i.record_filter
+    where i.rule = 'treaty_party'
+)
+
+select * from national_report
+union all
+select * from bch_records
+union all
+select * from reports
+union all
+select * from treaties

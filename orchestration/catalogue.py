@@ -1,0 +1,82 @@
+"""Check the indicator catalogue (``seeds/indicators.csv``) against the questionnaires.
+
+A typo in a question key or option code would otherwise make an indicator silently empty; here it
+stops the run with the indicator's code, before dbt builds anything.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from orchestration.crosswalk import REFERENCE_CYCLE
+from orchestration.registry import RegistryError, load_cycles, read_csv, seeds_dir
+
+SOURCES = {
+    "national_report": {"answer_in", "count_above_zero"},
+    "bch_records": {"has_record", "records_in_period", "records_with_link", "report_filed", "treaty_party"},
+}
+RECORD_SCHEMAS = {"biosafetyDecision", "nationalRiskAssessment", "biosafetyLaw", "focalPoint", "authority"}
+POPULATIONS = {"cpb_parties", "sp_parties"}
+VALUE_KINDS = {"pct_parties", "n_parties", "n_records", "pct_records"}
+
+
+def validate_catalogue(dbt_project_dir: Path) -> int:
+    """Raise :class:`RegistryError` naming the first faulty indicator; return the number checked."""
+    seeds = seeds_dir(dbt_project_dir)
+    schema = next(c.bch_schema for c in load_cycles(dbt_project_dir) if c.cycle_code == REFERENCE_CYCLE)
+    questions = {r["key"] for r in read_csv(seeds / "bch_questions.csv") if r["report_type"] == schema}
+    options: dict[str, set[str]] = {}
+    for row in read_csv(seeds / "bch_question_options.csv"):
+        if row["report_type"] == schema:
+            options.setdefault(row["question_key"], set()).add(row["value"])
+    areas = {r["thematic_area"] for r in read_csv(seeds / "thematic_areas.csv")}
+    rows = read_csv(seeds / "indicators.csv")
+    seen: set[str] = set()
+    for line, row in enumerate(rows, start=2):
+        code = row["indicator_code"]
+        problem = _problem(row, seen, questions, options, areas, schema)
+        if problem:
+            raise RegistryError(f"{seeds / 'indicators.csv'}, line {line}, indicator {code}: {problem}")
+        seen.add(code)
+    return len(rows)
+
+
+def _problem(row, seen, questions, options, areas, schema) -> str | None:
+    code, rule, source = row["indicator_code"], row["rule"], row["source"]
+    split = lambda column: [v for v in (row[column] or "").split("|") if v]  # noqa: E731
+    if code in seen:
+        return "listed twice"
+    if row["thematic_area"] not in areas or not code.startswith(row["thematic_area"].lower() + "_"):
+        return f"thematic area {row['thematic_area']!r} unknown or not the code's prefix"
+    if rule not in SOURCES.get(source, ()):
+        return (
+            f"rule {rule!r} is not a rule of source {source!r} ({', '.join(sorted(SOURCES.get(source, [])))})"
+        )
+    if row["population"] not in POPULATIONS:
+        return f"population {row['population']!r} is not one of {sorted(POPULATIONS)}"
+    if row["value_kind"] not in VALUE_KINDS:
+        return f"value_kind {row['value_kind']!r} is not one of {sorted(VALUE_KINDS)}"
+    if source == "national_report":
+        keys = split("nr4_question_keys")
+        if not keys:
+            return "nr4_question_keys is empty"
+        for key in [*keys, *split("population_question_key")]:
+            if key not in questions:
+                return f"question {key!r} is not a question of {schema}"
+        offered = set().union(*(options.get(k, set()) for k in keys))
+        wanted = split("met_values") if rule == "answer_in" else ["0"]
+        missing = [v for v in wanted if v not in offered] or ([] if wanted else ["(none given)"])
+        if missing:
+            return f"met value(s) {missing} are not options of {schema} {'|'.join(keys)}"
+        population_key = row["population_question_key"]
+        bad = [v for v in split("population_values") if v not in options.get(population_key, set())]
+        if population_key and (bad or not split("population_values")):
+            return f"population_values {bad or '(none)'} are not options of {schema} {population_key}"
+    elif rule in ("has_record", "records_in_period", "records_with_link"):
+        if row["record_schema"] not in RECORD_SCHEMAS:
+            return f"record_schema {row['record_schema']!r} is not one of {sorted(RECORD_SCHEMAS)}"
+    elif rule == "report_filed" and row["record_filter"] not in ("cutoff", "deadline"):
+        return "record_filter of report_filed must be 'cutoff' or 'deadline'"
+    elif rule == "treaty_party" and not row["record_filter"]:
+        return "record_filter of treaty_party must name a treaty code (e.g. XXVII8c)"
+    return None

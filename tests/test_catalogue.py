@@ -1,0 +1,58 @@
+"""The indicator catalogue resolves to real questions and option codes; a typo stops the build."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from orchestration.catalogue import validate_catalogue
+from orchestration.registry import RegistryError, read_csv
+
+DBT = Path(__file__).resolve().parents[1] / "dbt_project"
+
+
+def test_every_catalogue_row_resolves():
+    rows = read_csv(DBT / "seeds" / "indicators.csv")
+    assert validate_catalogue(DBT) == len(rows) >= 50
+    assert {r["thematic_area"] for r in rows} == set("ABCDEFGHIJKL")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "Q042,true",
+            "Q042,ture",
+            r"indicator a_ffp_import_rules: met value\(s\) \['ture'\] are not options",
+        ),
+        (
+            "answer_in,Q109,",
+            "answer_in,Q1090,",
+            r"indicator a_institutional_capacity: question 'Q1090' is not a",
+        ),
+        (
+            "count_above_zero,Q101",
+            "count_above_zero,Q104",
+            r"indicator f_customs_trained: met value\(s\) \['0'\]",
+        ),
+        (
+            ",cpb_parties,Q075,true,",
+            ",cpb_parties,Q075,yes,",
+            r"indicator c_ra_for_all_decisions: population_values \['yes'\]",
+        ),
+        (
+            "has_record,,,cpb_parties,,,biosafetyLaw",
+            "has_record,,,cpb_parties,,,biosafetyLow",
+            r"indicator i_laws_published: record_schema 'biosafetyLow'",
+        ),
+    ],
+)
+def test_a_typo_fails_with_the_indicator_code(tmp_path, old, new, message):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(DBT / "seeds", seeds)
+    catalogue = seeds / "indicators.csv"
+    text = catalogue.read_text()
+    assert old in text
+    catalogue.write_text(text.replace(old, new, 1))
+    with pytest.raises(RegistryError, match=message):
+        validate_catalogue(tmp_path)
