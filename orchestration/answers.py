@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+# fields of an analyzer-export report that are not answers
+REPORT_META = frozenset({"government", "documentId", "date", "_id", "realm", "header"})
 LANGUAGES = frozenset({"en", "fr", "es", "ar", "ru", "zh"})
 TEXT_FIELDS = ("additionalInformation", "details", "customValue")
 

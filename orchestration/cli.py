@@ -35,18 +35,21 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--source", choices=["embedded", "live"], help="overrides CPB_SOURCE")
+    common.add_argument("--base-url", help="BCH API root for --source live (overrides BCH_BASE_URL)")
     parser = argparse.ArgumentParser(prog="cpb", description="Cartagena Protocol indicators warehouse")
-    parser.add_argument("--source", choices=["embedded", "live"], help="overrides CPB_SOURCE")
-    parser.add_argument("--base-url", help="BCH API root for --source live (overrides BCH_BASE_URL)")
     commands = parser.add_subparsers(required=True, metavar="command")
-    refresh = commands.add_parser("refresh", help="extract, build, validate and publish the marts")
+    refresh = commands.add_parser(
+        "refresh", parents=[common], help="extract, build, validate and publish the marts"
+    )
     refresh.add_argument(
         "--cutoff-date", help="overrides CPB_CUTOFF_DATE (e.g. 2020-01-15 or nr4=2019-12-31)"
     )
     refresh.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     refresh.add_argument("--headline-cycle", default="nr4", help="cycle shown in the closing summary")
     refresh.set_defaults(func=refresh_command)
-    status = commands.add_parser("status", help="show the current publication")
+    status = commands.add_parser("status", parents=[common], help="show the current publication")
     status.add_argument("--headline-cycle", default="nr4", help="cycle shown in the summary")
     status.set_defaults(func=status_command)
     return parser

@@ -17,11 +17,10 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from orchestration.answers import normalize_answer
+from orchestration.answers import REPORT_META, normalize_answer
 from orchestration.snapshot import Snapshot
 
 LANDING_VERSION = 1  # bump when the landed format or the normalisation rules change
-REPORT_META = frozenset({"government", "documentId", "date", "_id", "realm", "header"})
 
 REPORTS_SCHEMA = pa.schema(
     [

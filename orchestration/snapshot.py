@@ -95,6 +95,19 @@ def latest_snapshot(source_dir: Path) -> Snapshot:
     return load_snapshot(complete[-1])
 
 
+def latest_snapshot_or_none(source_dir: Path) -> Snapshot | None:
+    """Like :func:`latest_snapshot`, but ``None`` when the source has no complete snapshot yet."""
+    try:
+        return latest_snapshot(source_dir)
+    except SnapshotError:
+        if any(
+            p.is_dir() and not p.name.startswith(".") and (p / MANIFEST).is_file()
+            for p in Path(source_dir).glob("*")
+        ):
+            raise  # a snapshot exists but cannot be read: do not pretend there is none
+        return None
+
+
 def verify_snapshot(snapshot: Snapshot) -> None:
     """Check every file listed in the manifest exists with the recorded size and sha256."""
     for entry in snapshot.files:

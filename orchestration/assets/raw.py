@@ -51,12 +51,10 @@ def bch_raw_snapshot(
         from orchestration.extract.client import BchClient
         from orchestration.extract.live import extract_live_snapshot
 
-        result = extract_live_snapshot(
-            BchClient.from_settings(cfg),
-            cfg,
-            load_cycles(cfg.dbt_project_dir),
-            progress=lambda line: say(context, "raw", line),
-        )
+        with BchClient.from_settings(cfg) as client:
+            result = extract_live_snapshot(
+                client, cfg, load_cycles(cfg.dbt_project_dir), progress=lambda line: say(context, "raw", line)
+            )
         snapshot = result.snapshot
         if result.unchanged:
             say(context, "raw", f"source unchanged: every file equals snapshot {snapshot.snapshot_id}")

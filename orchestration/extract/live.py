@@ -1,0 +1,344 @@
+"""Live extraction: every BCH endpoint the warehouse reads, landed as one immutable raw snapshot.
+
+Layout and formats: ``raw/README.md``. Each response is checked for the shape downstream steps
+rely on before it is stored (every national-report answer must pass the analyzer's
+normalisation; the index must page to exactly ``numFound`` distinct records), so a bad response
+stops the run instead of being published for dbt to misread. Files go through
+:class:`SnapshotWriter`: a snapshot appears only once every endpoint succeeded, and a run whose
+files all equal the previous snapshot's is dropped, so unchanged source keeps the data version.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any, ClassVar
+
+from orchestration.answers import REPORT_META, AnswerShapeError, normalize_answer
+from orchestration.extract.client import BchClient, describe
+from orchestration.registry import Cycle, question_keys
+from orchestration.snapshot import Snapshot, SnapshotWriter, latest_snapshot_or_none
+
+SOURCE = "live"
+INDEX_PATH = "/api/v2013/index"
+INDEX_KEY = "identifier_s"  # one per record; the sort key, so pages neither overlap nor skip
+# The BCH analyzer page asks for the five UN regional groups' reports
+# ({"government_REL": {"$in": [...]}}), which drops any government outside them, such as the EU.
+# We send no filter (the endpoints take other filters: the edit form sends government.identifier):
+# every report lands; regions and Party status are assigned downstream, and so are cut-offs.
+ANALYZER_QUERY: dict = {}
+REPORT_FIELDS = ("government", "documentId", "date")  # requested beside every question key
+
+
+class ExtractError(Exception):
+    """A BCH response lacks the shape the raw-snapshot contract promises downstream steps."""
+
+
+@dataclass(frozen=True)
+class EndpointStats:
+    """What one endpoint landed; ``label``: its file path without extension or ``index/<schema>``."""
+
+    label: str
+    endpoint: str
+    files: int
+    records: int
+    received_bytes: int
+    stored_bytes: int
+
+    def line(self) -> str:
+        return (
+            f"{self.label}: {self.records} records, {_size(self.received_bytes)} received, "
+            f"{_size(self.stored_bytes)} stored in {self.files} file(s)"
+        )
+
+
+@dataclass(frozen=True)
+class LiveResult:
+    snapshot: Snapshot  # the complete snapshot now in use
+    unchanged: bool  # every file equals the previous snapshot's: no new snapshot was kept
+    stats: tuple[EndpointStats, ...]
+
+    def metadata(self) -> dict[str, dict[str, int]]:
+        """Per-endpoint figures keyed by label, ready for Dagster asset metadata."""
+        return {s.label: {k: v for k, v in asdict(s).items() if isinstance(v, int)} for s in self.stats}
+
+
+@dataclass(frozen=True)
+class _Run:
+    client: BchClient
+    writer: SnapshotWriter
+    rows: int
+    progress: Callable[[str], None]
+
+    def done(self, label: str, endpoint: str, entries: list[dict]) -> EndpointStats:
+        stats = EndpointStats(
+            label,
+            endpoint,
+            files=len(entries),
+            records=sum(e["records"] for e in entries),
+            received_bytes=sum(e["received_bytes"] for e in entries),
+            stored_bytes=sum(e["bytes"] for e in entries),
+        )
+        self.progress(stats.line())
+        return stats
+
+
+@dataclass(frozen=True)
+class Download:
+    """One GET stored as one file once ``check`` has validated the body and counted its records."""
+
+    endpoint: str
+    file: str
+    path: str
+    params: Mapping[str, str]
+    check: Callable[[Any, str], int]
+
+    @property
+    def label(self) -> str:
+        return self.file.removesuffix(".json.gz")
+
+    def extract(self, run: _Run) -> EndpointStats:
+        response = run.client.get_json(self.path, self.params)
+        records = self.check(response.data, describe(self.path, self.params))
+        entry = run.writer.write(
+            self.file,
+            response.body,
+            endpoint=self.endpoint,
+            request_path=self.path,
+            params=dict(self.params),
+            status=response.status,
+            records=records,
+        )
+        return run.done(self.label, self.endpoint, [entry])
+
+
+@dataclass(frozen=True)
+class SolrQuery:
+    """Every index record of one schema, paged with start/rows until ``numFound``; one file per page."""
+
+    endpoint: ClassVar[str] = "index"
+    schema: str
+    fields: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return f"index/{self.schema}"
+
+    def params(self, start: int, rows: int) -> dict[str, str]:
+        return {
+            "q": f"schema_s:{self.schema} AND realm_ss:bch",
+            "fl": ",".join(self.fields),
+            "sort": f"{INDEX_KEY} asc",
+            "start": str(start),
+            "rows": str(rows),
+        }
+
+    def extract(self, run: _Run) -> EndpointStats:
+        seen: set[str] = set()
+        entries: list[dict] = []
+        num_found = None
+        while num_found is None or len(seen) < num_found:
+            params = self.params(len(seen), run.rows)
+            where = describe(INDEX_PATH, params)
+            response = run.client.get_json(INDEX_PATH, params)
+            found, docs = _solr_page(response.data, where, start=len(seen))
+            if num_found is not None and found != num_found:
+                raise ExtractError(
+                    f"{where}: numFound changed from {num_found} to {found} between pages: records were "
+                    "added or removed during the extraction; run the refresh again"
+                )
+            num_found = found
+            if not docs and len(seen) < num_found:
+                raise ExtractError(
+                    f"{where}: empty page after {len(seen)} of numFound={num_found} records: records are lost"
+                )
+            for doc in docs:
+                if doc[INDEX_KEY] in seen:
+                    raise ExtractError(
+                        f"{where}: record {INDEX_KEY}={doc[INDEX_KEY]} was already on an earlier page: "
+                        "pages overlap (is the sort stable, does the server honour start?)"
+                    )
+                seen.add(doc[INDEX_KEY])
+            if len(seen) > num_found:
+                raise ExtractError(f"{where}: received {len(seen)} records, more than numFound={num_found}")
+            entries.append(
+                run.writer.write(
+                    f"{self.label}/page-{len(entries):05d}.json.gz",
+                    response.body,
+                    endpoint=self.endpoint,
+                    request_path=INDEX_PATH,
+                    params=params,
+                    status=response.status,
+                    records=len(docs),
+                )
+            )
+            run.progress(f"{self.label}: {len(seen)}/{num_found} records in {len(entries)} page(s)")
+        return run.done(self.label, self.endpoint, entries)
+
+
+def _solr_page(data, where: str, *, start: int) -> tuple[int, list[dict]]:
+    response = data.get("response") if isinstance(data, dict) else None
+    if not (
+        isinstance(response, dict)
+        and isinstance(response.get("numFound"), int)
+        and isinstance(response.get("docs"), list)
+    ):
+        raise ExtractError(
+            f"{where}: expected a Solr page {{response: {{numFound, start, docs}}}}, got {_shape(data)}"
+        )
+    if response.get("start", start) != start:
+        raise ExtractError(f"{where}: page starts at {response['start']}, not at the requested {start}")
+    for i, doc in enumerate(response["docs"]):
+        if not (isinstance(doc, dict) and isinstance(doc.get(INDEX_KEY), str) and doc[INDEX_KEY]):
+            raise ExtractError(
+                f"{where}: doc #{i} of the page has no {INDEX_KEY}, so it cannot be tracked across pages"
+            )
+    return response["numFound"], response["docs"]
+
+
+def _check_records(data, where: str, *, what: str, required: Mapping[str, type]) -> int:
+    """A non-empty JSON array of objects that each carry ``required`` fields of the given types."""
+    if not isinstance(data, list) or not data:
+        raise ExtractError(f"{where}: expected a non-empty JSON array of {what}, got {_shape(data)}")
+    for i, item in enumerate(data):
+        missing = [
+            f
+            for f, kind in required.items()
+            if not (isinstance(item, dict) and isinstance(item.get(f), kind))
+        ]
+        if missing:
+            raise ExtractError(f"{where}: {what} #{i} has no valid {', '.join(missing)}: {_shape(item)}")
+    return len(data)
+
+
+check_countries = partial(_check_records, what="countries", required={"code": str, "treaties": dict})
+check_terms = partial(_check_records, what="thesaurus terms", required={"identifier": str})
+
+
+def check_reports(cycle_code: str, data, where: str) -> int:
+    """An analyzer export: reports with a government, every answer in a shape the analyzer normalises."""
+    count = _check_records(data, where, what=f"cycle {cycle_code} reports", required={"government": dict})
+    for i, report in enumerate(data):
+        government = report["government"].get("identifier")
+        if not isinstance(government, str) or not government:
+            raise ExtractError(f"{where}: cycle {cycle_code} report #{i} has no government.identifier")
+        for key, raw in report.items():
+            if key in REPORT_META:
+                continue
+            try:
+                normalize_answer(raw, where=f"cycle {cycle_code}, government {government}, question {key}")
+            except AnswerShapeError as exc:
+                raise ExtractError(
+                    f"{where}: {exc}. If the BCH really stores answers this way, teach "
+                    "orchestration/answers.py the shape (the analyzer's rules) and run the refresh again"
+                ) from exc
+    return count
+
+
+def _thesaurus(domain: str, **params: str) -> Download:
+    return Download(
+        "thesaurus",
+        f"thesaurus/{domain}.json.gz",
+        f"/api/v2013/thesaurus/domains/{domain}/terms",
+        params,
+        check_terms,
+    )
+
+
+INDEX_COMMON_FIELDS = (
+    INDEX_KEY,
+    "uniqueIdentifier_s",
+    "schema_s",
+    "government_s",
+    "title_s",
+    "createdDate_dt",
+    "updatedDate_dt",
+)
+# Endpoints that do not depend on the cycle registry (raw/README.md, "Files of a snapshot").
+ENDPOINTS: tuple[Download | SolrQuery, ...] = (
+    Download("countries", "countries.json.gz", "/api/v2013/countries", {}, check_countries),
+    _thesaurus("countries"),
+    _thesaurus("regions", relations="true"),  # narrowerTerms: the member countries of each group
+    _thesaurus("DecisionTypes"),
+    SolrQuery(
+        "biosafetyDecision",
+        (*INDEX_COMMON_FIELDS, "decisionTypes_ss", "decisionDate_dt", "riskAssessments_ss"),
+    ),
+    SolrQuery("nationalRiskAssessment", INDEX_COMMON_FIELDS),
+    SolrQuery("biosafetyLaw", INDEX_COMMON_FIELDS),
+    SolrQuery("focalPoint", (*INDEX_COMMON_FIELDS, "type_ss")),  # CPB-FP1, BCH-FP, CPB-A17-FP (Article 17)
+    SolrQuery("authority", INDEX_COMMON_FIELDS),
+)
+
+
+def analyzer_params(keys: Iterable[str]) -> dict[str, str]:
+    """``q`` and ``f`` of an analyzer request: all governments, every question of the questionnaire."""
+    fields = dict.fromkeys([*keys, *REPORT_FIELDS], 1)
+    return {"q": _compact_json(ANALYZER_QUERY), "f": _compact_json(fields)}
+
+
+def national_report_endpoints(cycles: Iterable[Cycle], dbt_project_dir: Path) -> list[Download]:
+    return [
+        Download(
+            "national_reports",
+            f"national_reports/{cycle.cycle_code}.json.gz",
+            cycle.api_path,
+            analyzer_params(question_keys(dbt_project_dir, cycle.bch_schema)),
+            partial(check_reports, cycle.cycle_code),
+        )
+        for cycle in cycles
+    ]
+
+
+def plan(cycles: Iterable[Cycle], dbt_project_dir: Path) -> list[Download | SolrQuery]:
+    """Every endpoint of a live snapshot: :data:`ENDPOINTS` plus one analyzer export per registry cycle."""
+    return [*ENDPOINTS, *national_report_endpoints(cycles, dbt_project_dir)]
+
+
+def extract_live_snapshot(
+    client: BchClient, settings, cycles: Iterable[Cycle], *, progress: Callable[[str], None] = print
+) -> LiveResult:
+    """Extract every endpoint into ``raw/live/<snapshot-id>/`` and publish it, unless nothing changed.
+
+    Any error (or interrupt) removes the half-written folder, so the last complete snapshot stays
+    the one in use.
+    """
+    source_dir = Path(settings.raw_dir) / SOURCE
+    previous = latest_snapshot_or_none(source_dir)
+    endpoints = plan(cycles, settings.dbt_project_dir)
+    with SnapshotWriter(
+        source_dir, SOURCE, base_url=client.base_url, extra={"generator": __name__}
+    ) as writer:
+        run = _Run(client, writer, settings.index_page_rows, progress)
+        stats = tuple(endpoint.extract(run) for endpoint in endpoints)
+        if previous is not None and _checksums(writer.entries) == _checksums(previous.files):
+            writer.abort()
+            progress(f"unchanged: every file equals snapshot {previous.snapshot_id}, which stays in use")
+            return LiveResult(previous, unchanged=True, stats=stats)
+        snapshot = writer.commit()
+    progress(f"snapshot {snapshot.snapshot_id}: {len(snapshot.files)} files in {snapshot.path}")
+    return LiveResult(snapshot, unchanged=False, stats=stats)
+
+
+def _checksums(entries: Iterable[dict]) -> dict[str, str]:
+    return {e["path"]: e["sha256"] for e in entries}
+
+
+def _compact_json(obj) -> str:
+    return json.dumps(obj, separators=(",", ":"))
+
+
+def _shape(data, limit: int = 100) -> str:
+    if data == []:
+        return "an empty array"
+    text = json.dumps(data, ensure_ascii=False)
+    return f"{type(data).__name__} {text if len(text) <= limit else text[:limit] + '…'}"
+
+
+def _size(n: int) -> str:
+    if n < 1000:
+        return f"{n} B"
+    return f"{n / 1000:.1f} kB" if n < 1_000_000 else f"{n / 1_000_000:.1f} MB"
