@@ -21,12 +21,12 @@ run: $(STAMP)
 	$(BIN)/cpb refresh
 
 test: $(STAMP)
-	$(BIN)/ruff check orchestration expectations tests scripts
+	$(BIN)/ruff check orchestration expectations tests scripts bench
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check orchestration expectations tests scripts
-	$(BIN)/ruff format --check orchestration expectations tests scripts
+	$(BIN)/ruff check orchestration expectations tests scripts bench
+	$(BIN)/ruff format --check orchestration expectations tests scripts bench
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

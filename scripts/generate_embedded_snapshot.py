@@ -13,7 +13,7 @@ What is real and what is invented:
 * Invented: every answer of every government, every BCH record. Answers are random, then
   *calibrated* so that the indicators the pipeline computes reproduce the published figures
   listed in ``NR4_TARGETS``, ``DECISIONS_PER_PERIOD``, ``LAW_PARTIES`` and ``FOCAL_POINTS``
-  (see scripts/GENERATOR_NOTES.md).
+  (see scripts/README.md).
 
 The formats are those of raw/README.md; the snapshot is written with
 ``orchestration.snapshot.SnapshotWriter`` and its manifest says ``synthetic: true``.
@@ -42,7 +42,7 @@ SNAPSHOT_ID = "20260701T000000Z-synthetic"
 STARTED_AT = "2026-07-01T00:00:00Z"
 FINISHED_AT = "2026-07-01T00:00:00Z"
 BASE_URL = "https://api.cbd.int"
-DEFAULT_REFERENCE = Path("/work/shared/bch-reference")
+DEFAULT_REFERENCE = Path(__file__).resolve().parent / "bch_reference"
 DEFAULT_OUT = REPO / "raw" / "embedded"
 SEEDS = REPO / "dbt_project" / "seeds"
 MAPPINGS = REPO / "dbt_project" / "mappings"
@@ -700,9 +700,7 @@ def build_records(countries: list[Country], cycles: dict[str, Cycle]) -> dict[st
     _laws(factory, countries, cycles)
     _focal_points(factory, countries, cycles)
     _authorities(factory, countries)
-    return {
-        s: sorted(d, key=lambda d: (d["createdDate_dt"], d["identifier_s"])) for s, d in factory.docs.items()
-    }
+    return {s: sorted(d, key=lambda d: d["identifier_s"]) for s, d in factory.docs.items()}
 
 
 def _decisions(factory: RecordFactory, countries: list[Country], cycles: dict[str, Cycle]) -> None:
@@ -1078,7 +1076,7 @@ def calibrate_target(
         set_met_count(answers, t.key, met, n, fill_met, fill_unmet, rng, flippable)
 
     groups, rest = regional_split(govs, [(r, pct) for r, pct, _ in t.regions], countries)
-    if not t.regions and t.answered is None:  # small populations (SP Parties) need the right size
+    if not t.regions and t.answered is None and not q.mandatory:  # e.g. the ~30 SP Parties of Q171
         rest = resize(rest, spare, t.pct)
     size, fixed = len(rest), 0
     for (region, *_), (pct, members) in zip(t.regions, groups, strict=True):
@@ -1168,17 +1166,18 @@ def inherit(
     keep: float,
     rng: random.Random,
 ) -> None:
-    """Make a later report broadly repeat the same government's earlier answers (mapped questions).
+    """Make later reports broadly repeat the earlier cycle (mapped questions only).
 
+    A government repeats its own earlier answers; one without a counted earlier report borrows
+    those of another government, so the newer cycle's shares stay close to the earlier ones.
     Status questions keep their truthful answers, and answers that would break the newer form's
     rules (an unknown option, several values for a single choice, an exclusive option combined
     with others) are not carried over.
     """
     status = set(STATUS_KEYS[cat_new.schema])
+    donors = sorted(older)
     for report in newer:
-        before = older.get(report.government)
-        if before is None:
-            continue
+        before = older.get(report.government) or older[rng.choice(donors)]
         shown = effective(before, cat_old)
         for key, (old_key, value_map) in mapping.items():
             q = cat_new.by_key.get(key)
@@ -1219,7 +1218,7 @@ def calibrate(reports: dict, plans: dict, catalogues: dict, countries: dict[str,
         load_mapping("cpbNationalReport5-4.json"),
         catalogues["nr5"],
         catalogues["nr4"],
-        0.75,
+        0.85,
         rng_for("inherit", "nr5"),
     )
 
@@ -1264,34 +1263,49 @@ def write_snapshot(out_dir: Path, files: list[tuple[str, object, str, str, dict]
         return writer.commit(FINISHED_AT).path
 
 
+# Request parameters as the live extractor (orchestration/extract/live.py) sends them: no filter
+# on the analyzer, every question key; Solr pages sorted by identifier_s.
+INDEX_FIELDS = (
+    "identifier_s",
+    "uniqueIdentifier_s",
+    "schema_s",
+    "government_s",
+    "title_s",
+    "createdDate_dt",
+    "updatedDate_dt",
+)
+EXTRA_INDEX_FIELDS = {
+    "biosafetyDecision": ("decisionTypes_ss", "decisionDate_dt", "riskAssessments_ss"),
+    "focalPoint": ("type_ss",),
+}
+
+
 def national_report_file(cycle: Cycle, catalogue: Catalogue, reports: list[Report]) -> tuple:
     rng = rng_for("render", cycle.code)
     modern = cycle.code in ("nr4", "nr5")
     body = [render_report(r, catalogue, modern, rng) for r in sorted(reports, key=lambda r: r.document_id)]
-    query = {"government_REL": {"$in": list(REGION_GUIDS.values())}}
     fields = {q.key: 1 for q in catalogue.questions} | {"government": 1, "documentId": 1, "date": 1}
-    params = {"q": json.dumps(query, separators=(",", ":")), "f": json.dumps(fields, separators=(",", ":"))}
+    params = {"q": "{}", "f": json.dumps(fields, separators=(",", ":"))}
     return f"national_reports/{cycle.code}.json.gz", body, "national_reports", cycle.api_path, params
 
 
 def index_files(records: dict[str, list[dict]]) -> list[tuple]:
     files = []
     for schema, docs in records.items():
-        fl = sorted({k for d in docs for k in d})
+        fl = ",".join(INDEX_FIELDS + EXTRA_INDEX_FIELDS.get(schema, ()))
         for page, start in enumerate(range(0, max(len(docs), 1), PAGE_ROWS)):
             body = {
                 "response": {"numFound": len(docs), "start": start, "docs": docs[start : start + PAGE_ROWS]}
             }
             params = {
-                "q": f"schema_s:{schema}",
-                "fl": ",".join(fl),
-                "sort": "createdDate_dt asc, identifier_s asc",
-                "start": start,
-                "rows": PAGE_ROWS,
+                "q": f"schema_s:{schema} AND realm_ss:bch",
+                "fl": fl,
+                "sort": "identifier_s asc",
+                "start": str(start),
+                "rows": str(PAGE_ROWS),
             }
-            files.append(
-                (f"index/{schema}/page-{page:05d}.json.gz", body, "index", "/api/v2013/index", params)
-            )
+            path = f"index/{schema}/page-{page:05d}.json.gz"
+            files.append((path, body, "index", "/api/v2013/index", params))
     return files
 
 

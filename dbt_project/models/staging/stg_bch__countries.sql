@@ -10,9 +10,9 @@ renamed as (
         coalesce(json ->> '$.name.en', json ->> '$.code') as name,
         json ->> '$.treaties.XXVII8a.instrument' as cpb_instrument,
         -- dates (the day a treaty entered into force for the country; null if not a Party)
-        cast(cast(json ->> '$.treaties.XXVII8a.deposit' as timestamptz) as date) as cpb_deposit_date,
-        cast(cast(json ->> '$.treaties.XXVII8a.party' as timestamptz) as date) as cpb_party_date,
-        cast(cast(json ->> '$.treaties.XXVII8c.party' as timestamptz) as date) as sp_party_date
+        {{ utc_date("json ->> '$.treaties.XXVII8a.deposit'") }} as cpb_deposit_date,
+        {{ utc_date("json ->> '$.treaties.XXVII8a.party'") }} as cpb_party_date,
+        {{ utc_date("json ->> '$.treaties.XXVII8c.party'") }} as sp_party_date
     from source
 )
 

@@ -17,8 +17,8 @@ renamed as (
         country_code,
         treaty_code,
         treaties -> treaty_code ->> 'instrument' as instrument,
-        cast(cast(treaties -> treaty_code ->> 'deposit' as timestamptz) as date) as deposit_date,
-        cast(cast(treaties -> treaty_code ->> 'party' as timestamptz) as date) as party_date
+        {{ utc_date("treaties -> treaty_code ->> 'deposit'") }} as deposit_date,
+        {{ utc_date("treaties -> treaty_code ->> 'party'") }} as party_date
     from treaties
 )
 

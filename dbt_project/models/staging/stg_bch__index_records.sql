@@ -22,9 +22,9 @@ renamed as (
         cast(coalesce(doc -> '$.riskAssessments_ss', '[]') as varchar[]) as linked_risk_assessments,
         cast(coalesce(doc -> '$.type_ss', '[]') as varchar[]) as categories,
         -- dates
-        cast(cast(doc ->> '$.createdDate_dt' as timestamptz) as date) as created_date,
-        cast(cast(doc ->> '$.updatedDate_dt' as timestamptz) as date) as updated_date,
-        cast(cast(doc ->> '$.decisionDate_dt' as timestamptz) as date) as decision_date,
+        {{ utc_date("doc ->> '$.createdDate_dt'") }} as created_date,
+        {{ utc_date("doc ->> '$.updatedDate_dt'") }} as updated_date,
+        {{ utc_date("doc ->> '$.decisionDate_dt'") }} as decision_date,
         -- lineage
         regexp_extract(filename, '(index/.*)$', 1) as source_file
     from docs

@@ -1,0 +1,5 @@
+{#- The UTC calendar day of a BCH ISO-8601 instant ("2020-01-15T21:30:00.000Z"), whatever the
+    session's time zone: a plain cast to date would use the local zone and can shift the day. -#}
+{% macro utc_date(expression) -%}
+    cast(timezone('UTC', cast({{ expression }} as timestamptz)) as date)
+{%- endmacro %}

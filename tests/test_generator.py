@@ -1,0 +1,435 @@
+"""Tests of scripts/generate_embedded_snapshot.py and of the committed synthetic snapshot.
+
+The indicator check recomputes the figures from the JSON files with its own small reader (not the
+generator's code, not the pipeline's), using the pipeline's definitions: Party at the cutoff,
+latest report dated on or before the cutoff, answered = non-empty answer, change over the
+Parties counted in both cycles that answered both mapped questions. Run this file directly
+(``python tests/test_generator.py``) to print the table of figures.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SCRIPT = REPO / "scripts" / "generate_embedded_snapshot.py"
+EMBEDDED = REPO / "raw" / "embedded"
+REFERENCE = Path(__file__).resolve().parents[1] / "scripts" / "bch_reference"
+SEEDS = REPO / "dbt_project" / "seeds"
+CUTOFFS = {
+    r["cycle_code"]: date.fromisoformat(r["cutoff_date"])
+    for r in csv.DictReader(open(SEEDS / "report_cycles.csv"))
+}
+UN_REGIONS = {r["bch_identifier"]: r["region_code"] for r in csv.DictReader(open(SEEDS / "regions.csv"))}
+
+GT0 = "n>0"
+FULL, PARTIAL = "implementation.fullInPlace", "implementation.partiallyInPlace"
+# indicator: (NR4 key, values that meet the rule, published NR4 %, published change in points
+# or "+"/"-" for a direction only, population restriction)
+PUBLISHED = {
+    "a_measures_full": ("Q014", {FULL}, 55, 8, None),
+    "a_measures_full_or_partial": ("Q014", {FULL, PARTIAL}, 94, None, None),
+    "a_ffp_import_rules": ("Q042", {"true"}, 83, 13, None),
+    "a_notification_received": ("Q029", {"true"}, 21, -13, None),
+    "a_art10_decision_taken": ("Q033", {"true"}, 19, -14, None),
+    "a_permanent_staff": ("Q018", {"true"}, 94, None, None),
+    "a_staff_adequate": ("Q019_adq", {"true"}, 50, None, None),
+    "a_institutional_capacity": ("Q109", {"true"}, 65, 19, None),
+    "a_budget_mechanism": ("Q017", {"true", "true.some"}, 81, None, None),
+    "c_ra_conducted": ("Q075", {"true"}, 65, "+", None),
+    "d_capacity_detect": ("Q070_a", {"true"}, 79, None, None),
+    "d_capacity_identify": ("Q070_b", {"true"}, 77, None, None),
+    "d_capacity_assess": ("Q070_c", {"true"}, 77, None, None),
+    "d_capacity_monitor": ("Q070_d", {"true"}, 71, None, None),
+    "e_sp_measures_full": ("Q171", {"74B17D51-786F-3D68-3B76-A50121842925"}, 60, None, "sp_party"),
+    "e_sp_no_process": ("Q170", {"false"}, 43, None, "Q169=false"),
+    "f_lab_personnel_trained": ("Q103", GT0, 96, None, None),
+    "f_customs_trained": ("Q101", GT0, 59, None, None),
+    "f_lab_access": ("Q104", {"true"}, 87, "+", None),
+    "f_certified_lab": ("Q105", GT0, 68, None, None),
+    "g_peer_reviewed_used": ("Q164", GT0, 33, "-", None),
+    "g_sec_approaches": ("Q162", {"true"}, 52, "+", None),
+    "g_sec_considered": ("Q163", {"true", "true.some"}, 33, 14, None),
+    "h_contained_use_regulated": ("Q024", {"true"}, 80, None, None),
+    "h_transit_regulated": ("Q023", {"true", "true.some"}, 70, "+", None),
+    "h_unintentional_tbm_capacity": ("Q088", {"true"}, 70, None, None),
+    "k_public_consultation": ("Q147", {"true", "true.some"}, 76, 5, None),
+    "k_public_informed": ("Q148", {"true", "true.some"}, None, -5, None),
+    "k_website": ("Q144", {"true"}, 67, "-", None),
+    "k_academic_courses": ("Q145", GT0, 86, 11, None),
+    "k_education_materials": ("Q146", GT0, 75, "+", None),
+    "k_events": ("Q118", GT0, 92, None, None),
+    "k_publications": ("Q119", GT0, 75, "-", None),
+    "l_communication_strategy": ("Q142", {"true"}, 50, None, None),
+    "c_ra_for_all_decisions": ("Q078", {"true"}, None, None, "Q075=true"),
+}
+PUBLISHED_COUNTS = {"a_notification_received": 19, "a_art10_decision_taken": 15}
+REGIONAL = {("a_measures_full", "africa"): (30, 10), ("a_measures_full", "grulac"): (8, None)}
+ART10_11 = {
+    "E8C5A15C-A736-4fb7-A1B6-192412BE7E45",
+    "A0F944AD-1578-47F4-BB71-A9805EC0EB7A",
+    "47B66371-7016-4F28-B33A-0DBFF43581CA",
+    "BE64016A-C3BD-4C61-9620-C3FEF96B2A24",
+    "0D0BEEF4-54E4-44C1-ABB2-B89DC145E0B3",
+    "C15E5CD8-B6F9-41AE-A09C-7EF5F73B0507",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# An independent reader of the snapshot
+# ---------------------------------------------------------------------------------------------
+
+
+def read(snapshot: Path, rel: str):
+    return json.loads(gzip.decompress((snapshot / rel).read_bytes()))
+
+
+def values_of(raw) -> list[str]:
+    """Selected values of an answer, following the shapes listed in raw/README.md."""
+    if raw is None or raw in ("", [], {}):
+        return []
+    if isinstance(raw, list):
+        return [v for item in raw for v in values_of(item)]
+    if isinstance(raw, bool):
+        return ["true" if raw else "false"]
+    if isinstance(raw, int | float | str):
+        return [str(raw)]
+    if isinstance(raw, dict) and "options" in raw:
+        return values_of(raw["options"])
+    if isinstance(raw, dict) and "value" in raw:
+        v = raw["value"]
+        return ["<text>"] if isinstance(v, dict) else values_of(v)
+    if isinstance(raw, dict) and "identifier" in raw:
+        return [raw["identifier"]]
+    if isinstance(raw, dict) and "en" in raw:
+        return ["<text>"]
+    raise AssertionError(f"unknown answer shape {raw!r}")
+
+
+class Figures:
+    """The pipeline's definitions, computed straight from the files."""
+
+    def __init__(self, snapshot: Path):
+        self.snapshot = snapshot
+        self.countries = {c["code"].lower(): c for c in read(snapshot, "countries.json.gz")}
+        self.region = {
+            member: UN_REGIONS[t["identifier"]]
+            for t in read(snapshot, "thesaurus/regions.json.gz")
+            if t["identifier"] in UN_REGIONS
+            for member in t["narrowerTerms"]
+        }
+        self.counted = {code: self._counted(code) for code in CUTOFFS}
+        mapping = json.loads((REPO / "dbt_project/mappings/cpbNationalReport4-2.json").read_text("utf-8-sig"))
+        self.map42 = {
+            k: (v, {}) if isinstance(v, str) else (v["question"], v["valueMapping"])
+            for k, v in mapping.items()
+        }
+        options = csv.DictReader(open(SEEDS / "bch_question_options.csv"))
+        self.nr4_options = {}
+        for row in options:
+            if row["report_type"] == "cpbNationalReport4":
+                self.nr4_options.setdefault(row["question_key"], set()).add(row["value"])
+
+    def party(self, code: str, cutoff: date, treaty: str = "XXVII8a") -> bool:
+        when = ((self.countries.get(code) or {}).get("treaties", {}).get(treaty) or {}).get("party")
+        return bool(when) and date.fromisoformat(when[:10]) <= cutoff
+
+    def _counted(self, code: str) -> dict[str, dict]:
+        latest: dict[str, dict] = {}
+        for r in read(self.snapshot, f"national_reports/{code}.json.gz"):
+            gov = r["government"]["identifier"].lower()
+            if date.fromisoformat(r["date"][:10]) <= CUTOFFS[code] and self.party(gov, CUTOFFS[code]):
+                if gov not in latest or r["date"] > latest[gov]["date"]:
+                    latest[gov] = r
+        return latest
+
+    def population(self, key: str, restriction: str | None) -> dict[str, list[str]]:
+        out = {}
+        for gov, r in self.counted["nr4"].items():
+            vals = values_of(r.get(key))
+            if not vals:
+                continue
+            if restriction == "sp_party" and not self.party(gov, CUTOFFS["nr4"], "XXVII8c"):
+                continue
+            if restriction and "=" in restriction:
+                qk, qv = restriction.split("=")
+                if values_of(r.get(qk)) != [qv]:
+                    continue
+            out[gov] = vals
+        return out
+
+    @staticmethod
+    def met_set(met, key_options: set[str]) -> set[str]:
+        return {v for v in key_options if v != "0"} if met == GT0 else met
+
+    def indicator(self, name: str, region: str | None = None) -> dict:
+        key, met, _, _, restriction = PUBLISHED[name]
+        met = self.met_set(met, self.nr4_options[key])
+        pop = self.population(key, restriction)
+        if region:
+            pop = {g: v for g, v in pop.items() if self.region.get(g) == region}
+        n_met = sum(any(v in met for v in vals) for vals in pop.values())
+        result = {"n_parties": len(pop), "n_met": n_met, "pct": 100 * n_met / len(pop), "change": None}
+        if key in self.map42:
+            result["change"] = self._change(key, met, pop)
+        return result
+
+    def _change(self, key: str, met: set[str], pop: dict[str, list[str]]) -> float:
+        key2, value_map = self.map42[key]
+        before = {}
+        for gov, r in self.counted["nr2"].items():
+            vals = [value_map.get(v, v) for v in values_of(r.get(key2))]
+            vals = [v for v in vals if v in self.nr4_options[key]]
+            if gov in pop and vals:
+                before[gov] = vals
+        both = sorted(before)
+        now = 100 * sum(any(v in met for v in pop[g]) for g in both) / len(both)
+        then = 100 * sum(any(v in met for v in before[g]) for g in both) / len(both)
+        return now - then
+
+    def records(self, schema: str) -> list[dict]:
+        docs, page = [], 0
+        while (self.snapshot / f"index/{schema}/page-{page:05d}.json.gz").is_file():
+            docs += read(self.snapshot, f"index/{schema}/page-{page:05d}.json.gz")["response"]["docs"]
+            page += 1
+        return docs
+
+    def record_figures(self) -> dict:
+        nr2, nr3, nr4 = CUTOFFS["nr2"], CUTOFFS["nr3"], CUTOFFS["nr4"]
+
+        def created(doc) -> date:
+            return date.fromisoformat(doc["createdDate_dt"][:10])
+
+        decisions = [
+            d for d in self.records("biosafetyDecision") if set(d.get("decisionTypes_ss", [])) & ART10_11
+        ]
+
+        def period(first, last):
+            return [
+                d
+                for d in decisions
+                if (first is None or created(d) > first)
+                and created(d) <= last
+                and self.party(d["government_s"], last)
+            ]
+
+        dec2, dec4 = period(None, nr2), period(nr3, nr4)
+
+        def ra_share(ds):
+            return 100 * sum(bool(d.get("riskAssessments_ss")) for d in ds) / len(ds)
+
+        def holders(schema, cutoff, category=None):
+            return {
+                d["government_s"]
+                for d in self.records(schema)
+                if created(d) <= cutoff
+                and self.party(d["government_s"], cutoff)
+                and (category is None or category in d.get("type_ss", []))
+            }
+
+        parties4 = {c for c in self.countries if self.party(c, nr4)}
+        both = {c for c in parties4 if self.party(c, nr2)}
+        out = {
+            "i_decisions_published": (len(dec4), 100 * (len(dec4) - len(dec2)) / len(dec2)),
+            "i_decisions_with_ra": (ra_share(dec4), ra_share(dec4) - ra_share(dec2)),
+            "i_laws_published": (
+                len(holders("biosafetyLaw", nr4)),
+                100
+                * (len(holders("biosafetyLaw", nr4)) - len(holders("biosafetyLaw", nr2)))
+                / len(holders("biosafetyLaw", nr2)),
+            ),
+            "j_reports_submitted": (len(self.counted["nr4"]), None),
+            "e_sp_party": (sum(self.party(c, nr4, "XXVII8c") for c in self.countries), None),
+        }
+        for name, category in (
+            ("i_nfp_designated", "CPB-FP1"),
+            ("i_bch_nfp_designated", "BCH-FP"),
+            ("i_art17_contact_designated", "CPB-A17-FP"),
+        ):
+            h4, h2 = holders("focalPoint", nr4, category), holders("focalPoint", nr2, category)
+            change = 100 * (len(h4 & both) - len(h2 & both)) / len(both)
+            out[name] = (100 * len(h4) / len(parties4), change)
+        return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Tests
+# ---------------------------------------------------------------------------------------------
+
+
+def committed_snapshot() -> Path:
+    snapshots = sorted(p for p in EMBEDDED.glob("*") if (p / "manifest.json").is_file())
+    assert snapshots, "no committed snapshot under raw/embedded"
+    return snapshots[-1]
+
+
+@pytest.fixture(scope="module")
+def snapshot() -> Path:
+    return committed_snapshot()
+
+
+@pytest.fixture(scope="module")
+def figures(snapshot) -> Figures:
+    return Figures(snapshot)
+
+
+def run_generator(out: Path) -> dict:
+    subprocess.run(
+        [sys.executable, str(SCRIPT), "--out", str(out), "--reference", str(REFERENCE)],
+        check=True,
+        capture_output=True,
+    )
+    (snapshot,) = [p for p in out.iterdir() if (p / "manifest.json").is_file()]
+    return json.loads((snapshot / "manifest.json").read_text())
+
+
+def test_generator_is_deterministic_and_matches_the_committed_snapshot(tmp_path, snapshot):
+    first = run_generator(tmp_path / "a")
+    second = run_generator(tmp_path / "b")
+    assert first == second
+    committed = json.loads((snapshot / "manifest.json").read_text())
+    assert first == committed, "the committed snapshot is stale: run make snapshot"
+
+
+def test_rerun_replaces_only_its_own_folder(tmp_path):
+    keep = tmp_path / "19990101T000000Z-other"
+    keep.mkdir(parents=True)
+    run_generator(tmp_path)
+    run_generator(tmp_path)
+    assert keep.is_dir()
+    assert len([p for p in tmp_path.iterdir() if not p.name.startswith(".")]) == 2
+
+
+def test_manifest_is_synthetic_and_matches_the_files(snapshot):
+    manifest = json.loads((snapshot / "manifest.json").read_text())
+    assert manifest["synthetic"] is True and "SYNTHETIC" in manifest["description"]
+    assert manifest["generator"]["seed"] and manifest["source"] == "embedded"
+    for entry in manifest["files"]:
+        data = (snapshot / entry["path"]).read_bytes()
+        assert entry["bytes"] == len(data) and entry["sha256"] == hashlib.sha256(data).hexdigest()
+        assert entry["path"].endswith(".json.gz") and entry["received_bytes"] == len(gzip.decompress(data))
+    assert sum(e["bytes"] for e in manifest["files"]) < 5_000_000
+
+
+def test_countries_and_thesaurus_formats(snapshot):
+    countries = read(snapshot, "countries.json.gz")
+    assert len(countries) == 197 and {"EU", "AL", "US"} <= {c["code"] for c in countries}
+    for c in countries:
+        assert c["code"].isupper() and set(c["treaties"]) == {"XXVII8a", "XXVII8c"}
+        assert set(c["treaties"]["XXVII8a"]) == {"instrument", "signature", "deposit", "party"}
+    term_keys = {
+        "termId",
+        "identifier",
+        "name",
+        "title",
+        "broaderTerms",
+        "narrowerTerms",
+        "relatedTerms",
+        "nonPreferedTerms",
+    }
+    for name in ("countries", "regions", "DecisionTypes"):
+        terms = read(snapshot, f"thesaurus/{name}.json.gz")
+        assert terms and all(term_keys <= set(t) for t in terms)
+    regions = read(snapshot, "thesaurus/regions.json.gz")
+    assert set(UN_REGIONS) < {t["identifier"] for t in regions}, "the five UN groups plus other groupings"
+
+
+def test_national_report_formats(snapshot):
+    options = {}
+    for row in csv.DictReader(open(SEEDS / "bch_question_options.csv")):
+        options.setdefault((row["report_type"], row["question_key"]), set()).add(row["value"])
+    schemas = {r["cycle_code"]: r["bch_schema"] for r in csv.DictReader(open(SEEDS / "report_cycles.csv"))}
+    for code, schema in schemas.items():
+        reports = read(snapshot, f"national_reports/{code}.json.gz")
+        assert len({r["documentId"] for r in reports}) == len(reports)
+        for r in reports:
+            assert r["government"]["identifier"].islower()
+            date.fromisoformat(r["date"][:10])
+            for key, raw in r.items():
+                if key in ("government", "documentId", "date"):
+                    continue
+                allowed = options.get((schema, key))
+                for v in values_of(raw):
+                    assert v == "<text>" or not allowed or v in allowed, (code, key, v)
+
+
+def test_index_pages(snapshot):
+    manifest = json.loads((snapshot / "manifest.json").read_text())
+    for entry in (e for e in manifest["files"] if e["endpoint"] == "index"):
+        response = read(snapshot, entry["path"])["response"]
+        assert len(response["docs"]) <= 500 and response["start"] == int(entry["request"]["params"]["start"])
+        for doc in response["docs"]:
+            assert doc["uniqueIdentifier_s"].startswith("bch-") and doc["createdDate_dt"].endswith("Z")
+
+
+def test_counts(figures):
+    assert len([c for c in figures.countries if figures.party(c, CUTOFFS["nr4"])]) == 171
+    assert len(figures.counted["nr4"]) == 99
+    for name, n in PUBLISHED_COUNTS.items():
+        assert figures.indicator(name)["n_met"] == n
+
+
+@pytest.mark.parametrize("name", sorted(PUBLISHED))
+def test_published_figures(figures, name):
+    _, _, pct, change, _ = PUBLISHED[name]
+    got = figures.indicator(name)
+    if pct is not None:
+        assert abs(got["pct"] - pct) <= 1, got
+    if isinstance(change, int):
+        assert abs(got["change"] - change) <= 1, got
+    elif change:
+        assert (got["change"] > 0) == (change == "+"), got
+    for (indicator, region), (rpct, rchange) in REGIONAL.items():
+        if indicator == name:
+            regional = figures.indicator(name, region)
+            assert abs(regional["pct"] - rpct) <= 1
+            assert rchange is None or abs(regional["change"] - rchange) <= 1
+
+
+def test_record_figures(figures):
+    got = figures.record_figures()
+    expected = {
+        "i_decisions_published": (None, 177),
+        "i_decisions_with_ra": (96, 17),
+        "i_laws_published": (163, 4),
+        "i_nfp_designated": (92, None),
+        "i_bch_nfp_designated": (97, None),
+        "i_art17_contact_designated": (68, 31),
+        "j_reports_submitted": (99, None),
+        "e_sp_party": (47, None),
+    }
+    for name, (value, change) in expected.items():
+        if value is not None:
+            assert abs(got[name][0] - value) <= 1, (name, got[name])
+        if change is not None:
+            assert abs(got[name][1] - change) <= 1, (name, got[name])
+
+
+def print_table() -> None:
+    f = Figures(committed_snapshot())
+
+    def row(label: str, r: dict, pct, change) -> None:
+        got = "" if r["change"] is None else f"{r['change']:+.1f}"
+        target = f"{pct or '':>6} {got:>7} {change or '':>6}"
+        print(f"{label:32} {r['n_parties']:4} {r['n_met']:4} {r['pct']:6.1f} {target}")
+
+    print(f"{'indicator':32} {'n':>4} {'met':>4} {'pct':>6} {'target':>6} {'change':>7} {'target':>6}")
+    for name in sorted(PUBLISHED):
+        row(name, f.indicator(name), PUBLISHED[name][2], PUBLISHED[name][3])
+    for (name, region), (pct, change) in REGIONAL.items():
+        row(f"{name} {region}", f.indicator(name, region), pct, change)
+    for name, (value, change) in f.record_figures().items():
+        print(f"{name:32} {value:15.1f} {'' if change is None else f'{change:+.1f}':>14}")
+
+
+if __name__ == "__main__":
+    print_table()
