@@ -35,6 +35,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from orchestration.extract.live import ENDPOINTS, SolrQuery, analyzer_params  # noqa: E402
 from orchestration.snapshot import SnapshotWriter  # noqa: E402
 
 SEED = 20260701  # the one seed of the generator; change it and every invented answer changes
@@ -1263,47 +1264,26 @@ def write_snapshot(out_dir: Path, files: list[tuple[str, object, str, str, dict]
         return writer.commit(FINISHED_AT).path
 
 
-# Request parameters as the live extractor (orchestration/extract/live.py) sends them: no filter
-# on the analyzer, every question key; Solr pages sorted by identifier_s.
-INDEX_FIELDS = (
-    "identifier_s",
-    "uniqueIdentifier_s",
-    "schema_s",
-    "government_s",
-    "title_s",
-    "createdDate_dt",
-    "updatedDate_dt",
-)
-EXTRA_INDEX_FIELDS = {
-    "biosafetyDecision": ("decisionTypes_ss", "decisionDate_dt", "riskAssessments_ss"),
-    "focalPoint": ("type_ss",),
-}
+# Request parameters exactly as the live extractor sends them (orchestration/extract/live.py).
+INDEX_QUERIES = {e.schema: e for e in ENDPOINTS if isinstance(e, SolrQuery)}
 
 
 def national_report_file(cycle: Cycle, catalogue: Catalogue, reports: list[Report]) -> tuple:
     rng = rng_for("render", cycle.code)
     modern = cycle.code in ("nr4", "nr5")
     body = [render_report(r, catalogue, modern, rng) for r in sorted(reports, key=lambda r: r.document_id)]
-    fields = {q.key: 1 for q in catalogue.questions} | {"government": 1, "documentId": 1, "date": 1}
-    params = {"q": "{}", "f": json.dumps(fields, separators=(",", ":"))}
+    params = analyzer_params(q.key for q in catalogue.questions)
     return f"national_reports/{cycle.code}.json.gz", body, "national_reports", cycle.api_path, params
 
 
 def index_files(records: dict[str, list[dict]]) -> list[tuple]:
     files = []
     for schema, docs in records.items():
-        fl = ",".join(INDEX_FIELDS + EXTRA_INDEX_FIELDS.get(schema, ()))
         for page, start in enumerate(range(0, max(len(docs), 1), PAGE_ROWS)):
             body = {
                 "response": {"numFound": len(docs), "start": start, "docs": docs[start : start + PAGE_ROWS]}
             }
-            params = {
-                "q": f"schema_s:{schema} AND realm_ss:bch",
-                "fl": fl,
-                "sort": "identifier_s asc",
-                "start": str(start),
-                "rows": str(PAGE_ROWS),
-            }
+            params = INDEX_QUERIES[schema].params(start, PAGE_ROWS)
             path = f"index/{schema}/page-{page:05d}.json.gz"
             files.append((path, body, "index", "/api/v2013/index", params))
     return files

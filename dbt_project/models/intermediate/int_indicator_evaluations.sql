@@ -20,11 +20,7 @@ parties as (
 ),
 
 counted_answers as (
-    select a.cycle_code, r.party_code, a.reference_question_key, a.reference_value
-    from {{ ref('int_answers_mapped_to_nr4') }} as a
-    inner join {{ ref('int_national_reports_counted') }} as r
-        on r.cycle_code = a.cycle_code and r.document_id = a.document_id
-    where r.is_counted and a.is_reference_option and a.reference_value is not null
+    select * from {{ ref('int_counted_answers') }}
 ),
 
 -- answer_in: any selected value is one of met_values; count_above_zero: any count option but "0"

@@ -23,11 +23,7 @@ parties as (
 ),
 
 population_answers as (
-    select a.cycle_code, r.party_code, a.reference_question_key, a.reference_value
-    from {{ ref('int_answers_mapped_to_nr4') }} as a
-    inner join {{ ref('int_national_reports_counted') }} as r
-        on r.cycle_code = a.cycle_code and r.document_id = a.document_id
-    where r.is_counted and a.is_reference_option
+    select * from {{ ref('int_counted_answers') }}
 )
 
 select

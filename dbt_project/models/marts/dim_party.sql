@@ -4,9 +4,7 @@ with countries as (
 ),
 
 regions as (
-    select r.region_code, m.country_code
-    from {{ ref('regions') }} as r
-    inner join {{ ref('stg_bch__regions') }} as m on m.region_identifier = r.bch_identifier
+    select * from {{ ref('int_country_regions') }}
 )
 
 select

@@ -1,0 +1,12 @@
+-- The answers that count: those of each Party's counted report, in 4th-report keys and option codes,
+-- keeping only codes that are options of the 4th-report question (as the BCH analyzer does).
+select
+    answers.cycle_code,
+    reports.party_code,
+    answers.document_id,
+    answers.reference_question_key,
+    answers.reference_value
+from {{ ref('int_answers_mapped_to_nr4') }} as answers
+inner join {{ ref('int_national_reports_counted') }} as reports
+    on reports.cycle_code = answers.cycle_code and reports.document_id = answers.document_id
+where reports.is_counted and answers.is_reference_option and answers.reference_value is not null
