@@ -50,8 +50,11 @@ def read_publication(published_dir: Path) -> dict | None:
     return json.loads(path.read_text()) if path.is_file() else None
 
 
-def publish(build_db: Path, published_dir: Path, tables: list[str], info: dict) -> dict:
-    """Copy ``marts.<tables>`` of ``build_db`` to ``published_dir`` atomically; return the record."""
+def publish(build_db: Path, published_dir: Path, tables: list[str], info: dict, report=None) -> dict:
+    """Copy ``marts.<tables>`` of ``build_db`` to ``published_dir`` atomically; return the record.
+
+    ``report(db_path, record) -> str``, if given, writes ``report.md`` from the new file.
+    """
     published_dir = Path(published_dir)
     published_dir.mkdir(parents=True, exist_ok=True)
     token = uuid.uuid4().hex[:12]
@@ -69,13 +72,16 @@ def publish(build_db: Path, published_dir: Path, tables: list[str], info: dict) 
                 rows[table] = con.execute(f"select count(*) from marts.{table}").fetchone()[0]
             con.execute("detach build")
         record = {**info, "published_at": utc_now(), "tables": rows}
+        report_text = report(new_db, record) if report else None
         os.replace(new_db, published_dir / "cpb_indicators.duckdb")  # the commit point
     except BaseException:
         new_db.unlink(missing_ok=True)
         shutil.rmtree(new_parquet, ignore_errors=True)
         raise
     _swap_dir(new_parquet, published_dir / "parquet")
-    _write_json(published_dir / PUBLICATION_FILE, record)
+    if report_text is not None:
+        _write_text(published_dir / "report.md", report_text)
+    _write_text(published_dir / PUBLICATION_FILE, json.dumps(record, indent=2) + "\n")
     return record
 
 
@@ -88,7 +94,7 @@ def _swap_dir(new: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _write_json(path: Path, data: dict) -> None:
+def _write_text(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, indent=2) + "\n")
+    tmp.write_text(text)
     os.replace(tmp, path)

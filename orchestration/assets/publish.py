@@ -7,13 +7,14 @@ from orchestration.assets.transform import mart_names
 from orchestration.progress import say
 from orchestration.publication import fingerprint, publish
 from orchestration.resources import SettingsResource
+from orchestration.summary import report_markdown
 
 
 @asset(
     key=["published", "cpb_indicators"],
     deps=[AssetKey(["marts", name]) for name in mart_names()],
     group_name="publish",
-    description="warehouse/published/cpb_indicators.duckdb (schema marts) and parquet/<table>.parquet",
+    description="warehouse/published/: cpb_indicators.duckdb (schema marts), parquet/, report.md",
 )
 def published_marts(context: AssetExecutionContext, settings: SettingsResource) -> MaterializeResult:
     cfg = settings.get()
@@ -29,6 +30,7 @@ def published_marts(context: AssetExecutionContext, settings: SettingsResource) 
             "synthetic": bool(snapshot.manifest.get("synthetic")),
             "fingerprint": fingerprint(cfg, snapshot),
         },
+        report=report_markdown,
     )
     say(context, "publish", f"{len(record['tables'])} tables -> {cfg.published_db}")
     return MaterializeResult(
