@@ -1,4 +1,6 @@
 # The two commands of the quickstart: `make run` and `make test`. Both bootstrap .venv.
+SHELL := bash
+.SHELLFLAGS := -o pipefail -c
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -12,8 +14,8 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || { command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) (or make PYTHON=...)"; exit 1; }; $(PYTHON) -m venv $(VENV); }
 	@echo "installing pinned dependencies into $(VENV) (about a minute the first time)"
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]' 2>&1 | grep -v '^WARNING: Location' || true
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip 2>&1 | { grep -v '^WARNING: Location' || true; }
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]' 2>&1 | { grep -v '^WARNING: Location' || true; }
 	@$(BIN)/python -c "import orchestration, dagster_dbt" || { echo "install failed"; exit 1; }
 	@touch $(STAMP)
 
@@ -22,9 +24,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check orchestration expectations tests scripts bench
+	$(BIN)/sqlfluff lint dbt_project/models --disable-progress-bar --nocolor
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
+	$(BIN)/sqlfluff lint dbt_project/models --disable-progress-bar --nocolor
 	$(BIN)/ruff check orchestration expectations tests scripts bench
 	$(BIN)/ruff format --check orchestration expectations tests scripts bench
 

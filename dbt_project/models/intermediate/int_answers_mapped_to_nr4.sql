@@ -10,9 +10,11 @@ crosswalk as (
 ),
 
 reference_options as (
-    select o.question_key, o.value
+    select
+        o.question_key,
+        o.value
     from {{ ref('bch_question_options') }} as o
-    inner join {{ ref('int_report_cycles') }} as c on c.bch_schema = o.report_type
+    inner join {{ ref('int_report_cycles') }} as c on o.report_type = c.bch_schema
     where c.cycle_code = '{{ var("reference_cycle") }}'
 ),
 
@@ -27,16 +29,18 @@ translated as (
         answers.answer_text
     from answers
     inner join crosswalk
-        on crosswalk.cycle_code = answers.cycle_code and crosswalk.question_key = answers.question_key
+        on answers.cycle_code = crosswalk.cycle_code and answers.question_key = crosswalk.question_key
 )
 
 select
     translated.*,
     reference_options.value is not null
     or not exists (
-        select 1 from reference_options as o where o.question_key = translated.reference_question_key
+        select 1 from reference_options as o
+        where o.question_key = translated.reference_question_key
     ) as is_reference_option
 from translated
 left join reference_options
-    on reference_options.question_key = translated.reference_question_key
-    and reference_options.value = translated.reference_value
+    on
+        translated.reference_question_key = reference_options.question_key
+        and translated.reference_value = reference_options.value

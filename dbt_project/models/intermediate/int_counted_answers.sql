@@ -8,5 +8,5 @@ select
     answers.reference_value
 from {{ ref('int_answers_mapped_to_nr4') }} as answers
 inner join {{ ref('int_national_reports_counted') }} as reports
-    on reports.cycle_code = answers.cycle_code and reports.document_id = answers.document_id
+    on answers.cycle_code = reports.cycle_code and answers.document_id = reports.document_id
 where reports.is_counted and answers.is_reference_option and answers.reference_value is not null

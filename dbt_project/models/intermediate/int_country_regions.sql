@@ -3,4 +3,4 @@ select
     members.country_code,
     regions.region_code
 from {{ ref('regions') }} as regions
-inner join {{ ref('stg_bch__regions') }} as members on members.region_identifier = regions.bch_identifier
+inner join {{ ref('stg_bch__regions') }} as members on regions.bch_identifier = members.region_identifier

@@ -16,7 +16,8 @@ cycles as (
 ),
 
 parties as (
-    select * from {{ ref('int_parties_at_cutoff') }} where is_cpb_party
+    select * from {{ ref('int_parties_at_cutoff') }}
+    where is_cpb_party
 ),
 
 counted_answers as (
@@ -45,7 +46,9 @@ national_report as (
 
 -- a record matches a filter through its categories, decision types or their broader types
 broader_types as (
-    select r.record_id, flatten(list(t.broader_type_ids)) as broader_type_ids
+    select
+        r.record_id,
+        flatten(list(t.broader_type_ids)) as broader_type_ids
     from {{ ref('stg_bch__index_records') }} as r
     inner join {{ ref('stg_bch__decision_types') }} as t on list_contains(r.decision_types, t.decision_type_id)
     group by r.record_id
@@ -56,7 +59,7 @@ records as (
         r.*,
         list_distinct(flatten([r.categories, r.decision_types, coalesce(b.broader_type_ids, [])])) as match_keys
     from {{ ref('stg_bch__index_records') }} as r
-    left join broader_types as b on b.record_id = r.record_id
+    left join broader_types as b on r.record_id = b.record_id
 ),
 
 record_counts as (
@@ -71,7 +74,7 @@ record_counts as (
             and len(r.linked_risk_assessments) > 0
         ) as n_linked_in_period
     from indicators as i
-    inner join records as r on r.record_schema = i.record_schema
+    inner join records as r on i.record_schema = r.record_schema
     inner join cycles as c on r.created_date <= c.cutoff_date
     where i.record_filter is null or list_has_any(r.match_keys, i.record_filter_list)
     group by all
@@ -97,7 +100,7 @@ bch_records as (
     from indicators as i
     cross join parties as p
     left join record_counts as rc
-        on rc.indicator_code = i.indicator_code and rc.cycle_code = p.cycle_code and rc.party_code = p.party_code
+        on i.indicator_code = rc.indicator_code and p.cycle_code = rc.cycle_code and p.party_code = rc.party_code
     where i.rule in ('has_record', 'records_in_period', 'records_with_link')
 ),
 
@@ -107,15 +110,17 @@ reports as (
         i.indicator_code,
         p.cycle_code,
         p.party_code,
-        coalesce(bool_or(r.document_id is not null and (i.record_filter <> 'deadline' or r.report_date <= c.deadline)),
-            false) as is_met,
+        coalesce(
+            bool_or(r.document_id is not null and (i.record_filter <> 'deadline' or r.report_date <= c.deadline)),
+            false
+        ) as is_met,
         null::bigint as n_records,
         null::bigint as n_records_met
     from indicators as i
     cross join parties as p
-    inner join cycles as c on c.cycle_code = p.cycle_code
+    inner join cycles as c on p.cycle_code = c.cycle_code
     left join {{ ref('int_national_reports_counted') }} as r
-        on r.cycle_code = p.cycle_code and r.party_code = p.party_code and r.is_counted
+        on p.cycle_code = r.cycle_code and p.party_code = r.party_code and r.is_counted
     where i.rule = 'report_filed'
     group by all
 ),
@@ -131,9 +136,9 @@ treaties as (
         null::bigint as n_records_met
     from indicators as i
     cross join parties as p
-    inner join cycles as c on c.cycle_code = p.cycle_code
+    inner join cycles as c on p.cycle_code = c.cycle_code
     left join {{ ref('stg_bch__country_treaties') }} as t
-        on t.country_code = p.party_code and t.treaty_code = i.record_filter
+        on p.party_code = t.country_code and i.record_filter = t.treaty_code
     where i.rule = 'treaty_party'
 )
 

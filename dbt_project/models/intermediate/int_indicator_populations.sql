@@ -6,20 +6,25 @@ with indicators as (
 
 cycles_with_question as (
     -- a national-report indicator applies to the cycles whose questionnaire maps to its question
-    select distinct i.indicator_code, x.cycle_code
+    select distinct
+        i.indicator_code,
+        x.cycle_code
     from indicators as i
     inner join {{ ref('stg_bch__question_crosswalk') }} as x
         on list_contains(string_split(i.nr4_question_keys, '|'), x.reference_question_key)
     where i.source = 'national_report'
     union
-    select i.indicator_code, c.cycle_code
+    select
+        i.indicator_code,
+        c.cycle_code
     from indicators as i
     cross join {{ ref('int_report_cycles') }} as c
     where i.source = 'bch_records'
 ),
 
 parties as (
-    select * from {{ ref('int_parties_at_cutoff') }} where is_cpb_party
+    select * from {{ ref('int_parties_at_cutoff') }}
+    where is_cpb_party
 ),
 
 population_answers as (
@@ -37,12 +42,13 @@ select
         or exists (
             select 1
             from population_answers as pa
-            where pa.cycle_code = p.cycle_code
+            where
+                pa.cycle_code = p.cycle_code
                 and pa.party_code = p.party_code
                 and pa.reference_question_key = i.population_question_key
                 and list_contains(string_split(i.population_values, '|'), pa.reference_value)
         )
     ) as is_in_population
 from indicators as i
-inner join cycles_with_question as cq on cq.indicator_code = i.indicator_code
-inner join parties as p on p.cycle_code = cq.cycle_code
+inner join cycles_with_question as cq on i.indicator_code = cq.indicator_code
+inner join parties as p on cq.cycle_code = p.cycle_code

@@ -5,11 +5,18 @@ with reports as (
 ),
 
 cycles as (
-    select cycle_code, cutoff_date from {{ ref('int_report_cycles') }}
+    select
+        cycle_code,
+        cutoff_date
+    from {{ ref('int_report_cycles') }}
 ),
 
 parties as (
-    select cycle_code, party_code, is_cpb_party from {{ ref('int_parties_at_cutoff') }}
+    select
+        cycle_code,
+        party_code,
+        is_cpb_party
+    from {{ ref('int_parties_at_cutoff') }}
 ),
 
 placed as (
@@ -19,9 +26,9 @@ placed as (
         coalesce(parties.is_cpb_party, false) as is_cpb_party,
         reports.report_date <= cycles.cutoff_date as is_before_cutoff
     from reports
-    inner join cycles on cycles.cycle_code = reports.cycle_code
+    inner join cycles on reports.cycle_code = cycles.cycle_code
     left join parties
-        on parties.cycle_code = reports.cycle_code and parties.party_code = reports.party_code
+        on reports.cycle_code = parties.cycle_code and reports.party_code = parties.party_code
 ),
 
 ranked as (

@@ -1,6 +1,9 @@
 -- Every country in each cycle, with its Party status on that cycle's cutoff date and its UN region.
 with cycles as (
-    select cycle_code, cutoff_date from {{ ref('int_report_cycles') }}
+    select
+        cycle_code,
+        cutoff_date
+    from {{ ref('int_report_cycles') }}
 ),
 
 countries as (
@@ -21,4 +24,4 @@ select
     coalesce(countries.sp_party_date <= cycles.cutoff_date, false) as is_sp_party
 from cycles
 cross join countries
-left join regions on regions.country_code = countries.country_code
+left join regions on countries.country_code = regions.country_code

@@ -10,7 +10,7 @@ effective as (
     select
         *,
         cutoff_date as registry_cutoff_date,
-        {%- if overrides %}
+        {%- if overrides is mapping and overrides %}
         case cycle_code
             {%- for code, day in overrides.items() %}
             when '{{ code }}' then date '{{ day }}'
@@ -18,7 +18,7 @@ effective as (
             else cutoff_date
         end
         {%- else %}
-        cutoff_date
+            cutoff_date
         {%- endif %} as effective_cutoff_date
     from cycles
 )

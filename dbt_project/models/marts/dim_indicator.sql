@@ -15,4 +15,4 @@ select
     indicators.record_filter,
     indicators.value_kind
 from {{ ref('indicators') }} as indicators
-left join {{ ref('thematic_areas') }} as areas on areas.thematic_area = indicators.thematic_area
+left join {{ ref('thematic_areas') }} as areas on indicators.thematic_area = areas.thematic_area

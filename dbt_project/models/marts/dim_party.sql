@@ -16,4 +16,4 @@ select
     countries.sp_party_date as sp_party_since,
     countries.sp_party_date is not null as is_sp_party
 from countries
-left join regions on regions.country_code = countries.country_code
+left join regions on countries.country_code = regions.country_code

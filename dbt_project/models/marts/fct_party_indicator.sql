@@ -23,6 +23,7 @@ select
     case when populations.is_in_population then evaluated.n_records_met end as n_records_met
 from populations
 left join evaluated
-    on evaluated.indicator_code = populations.indicator_code
-    and evaluated.cycle_code = populations.cycle_code
-    and evaluated.party_code = populations.party_code
+    on
+        populations.indicator_code = evaluated.indicator_code
+        and populations.cycle_code = evaluated.cycle_code
+        and populations.party_code = evaluated.party_code

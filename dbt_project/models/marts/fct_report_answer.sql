@@ -14,4 +14,4 @@ select
     reports.source_file
 from {{ ref('stg_bch__national_report_answers') }} as answers
 inner join {{ ref('int_national_reports_counted') }} as reports
-    on reports.cycle_code = answers.cycle_code and reports.document_id = answers.document_id
+    on answers.cycle_code = reports.cycle_code and answers.document_id = reports.document_id

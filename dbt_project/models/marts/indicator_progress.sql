@@ -2,23 +2,35 @@
 -- change_pp = cycle_pct - baseline_pct (percentage points). The headline values (indicator_status.value,
 -- each over its own cycle) are compared too: change_value, and change_relative_pct for counts.
 with cycles as (
-    select cycle_code, baseline_cycle_code
+    select
+        cycle_code,
+        baseline_cycle_code
     from {{ ref('int_report_cycles') }}
     where baseline_cycle_code is not null
 ),
 
 facts as (
-    select indicator_code, cycle_code, party_code, region_code, is_met from {{ ref('fct_party_indicator') }}
+    select
+        indicator_code,
+        cycle_code,
+        party_code,
+        region_code,
+        is_met
+    from {{ ref('fct_party_indicator') }}
 ),
 
 pairs as (
     -- (indicator, cycle) pairs where both the cycle and its baseline have the indicator
-    select distinct current_cycle.indicator_code, cycles.cycle_code, cycles.baseline_cycle_code
+    select distinct
+        current_cycle.indicator_code,
+        cycles.cycle_code,
+        cycles.baseline_cycle_code
     from cycles
-    inner join facts as current_cycle on current_cycle.cycle_code = cycles.cycle_code
+    inner join facts as current_cycle on cycles.cycle_code = current_cycle.cycle_code
     inner join facts as baseline
-        on baseline.cycle_code = cycles.baseline_cycle_code
-        and baseline.indicator_code = current_cycle.indicator_code
+        on
+            cycles.baseline_cycle_code = baseline.cycle_code
+            and current_cycle.indicator_code = baseline.indicator_code
 ),
 
 comparable as (
@@ -31,18 +43,26 @@ comparable as (
         baseline.is_met as baseline_is_met
     from pairs
     inner join facts as current_cycle
-        on current_cycle.indicator_code = pairs.indicator_code and current_cycle.cycle_code = pairs.cycle_code
+        on pairs.indicator_code = current_cycle.indicator_code and pairs.cycle_code = current_cycle.cycle_code
     inner join facts as baseline
-        on baseline.indicator_code = pairs.indicator_code
-        and baseline.cycle_code = pairs.baseline_cycle_code
-        and baseline.party_code = current_cycle.party_code
+        on
+            pairs.indicator_code = baseline.indicator_code
+            and pairs.baseline_cycle_code = baseline.cycle_code
+            and current_cycle.party_code = baseline.party_code
     where current_cycle.is_met is not null and baseline.is_met is not null
 ),
 
 comparable_by_region as (
-    select * exclude (region_code), region_code from comparable where region_code is not null
+    select
+        * exclude (region_code),
+        region_code
+    from comparable
+    where region_code is not null
     union all
-    select * exclude (region_code), 'global' as region_code from comparable
+    select
+        * exclude (region_code),
+        'global' as region_code
+    from comparable
 ),
 
 counts as (
@@ -58,7 +78,9 @@ counts as (
 ),
 
 grid as (
-    select pairs.*, regions.region_code
+    select
+        pairs.*,
+        regions.region_code
     from pairs
     cross join {{ ref('dim_region') }} as regions
 ),
@@ -76,13 +98,20 @@ shares as (
         case when counts.n_comparable > 0 then 100.0 * counts.cycle_n_met / counts.n_comparable end as cycle_pct
     from grid
     left join counts
-        on counts.indicator_code = grid.indicator_code
-        and counts.cycle_code = grid.cycle_code
-        and counts.region_code = grid.region_code
+        on
+            grid.indicator_code = counts.indicator_code
+            and grid.cycle_code = counts.cycle_code
+            and grid.region_code = counts.region_code
 ),
 
 status as (
-    select indicator_code, cycle_code, region_code, value_kind, value from {{ ref('indicator_status') }}
+    select
+        indicator_code,
+        cycle_code,
+        region_code,
+        value_kind,
+        value
+    from {{ ref('indicator_status') }}
 )
 
 select
@@ -98,10 +127,12 @@ select
     end as change_relative_pct
 from shares
 left join status as current_status
-    on current_status.indicator_code = shares.indicator_code
-    and current_status.cycle_code = shares.cycle_code
-    and current_status.region_code = shares.region_code
+    on
+        shares.indicator_code = current_status.indicator_code
+        and shares.cycle_code = current_status.cycle_code
+        and shares.region_code = current_status.region_code
 left join status as baseline_status
-    on baseline_status.indicator_code = shares.indicator_code
-    and baseline_status.cycle_code = shares.baseline_cycle_code
-    and baseline_status.region_code = shares.region_code
+    on
+        shares.indicator_code = baseline_status.indicator_code
+        and shares.baseline_cycle_code = baseline_status.cycle_code
+        and shares.region_code = baseline_status.region_code

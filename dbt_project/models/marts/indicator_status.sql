@@ -2,18 +2,31 @@
 -- answered and meet it (n_parties counts Parties with a non-null is_met; pct is unrounded), plus
 -- the indicator's headline value by its value_kind (a share, a count of Parties or of records).
 with facts as (
-    select indicator_code, cycle_code, region_code, is_met, n_records, n_records_met
+    select
+        indicator_code,
+        cycle_code,
+        region_code,
+        is_met,
+        n_records,
+        n_records_met
     from {{ ref('fct_party_indicator') }}
 ),
 
 facts_by_region as (
-    select * from facts where region_code is not null
+    select * from facts
+    where region_code is not null
     union all by name
-    select * exclude (region_code), 'global' as region_code from facts
+    select
+        * exclude (region_code),
+        'global' as region_code
+    from facts
 ),
 
 grid as (
-    select distinct facts.indicator_code, facts.cycle_code, regions.region_code
+    select distinct
+        facts.indicator_code,
+        facts.cycle_code,
+        regions.region_code
     from facts
     cross join {{ ref('dim_region') }} as regions
 ),
@@ -43,9 +56,10 @@ shares as (
         counts.n_records_met
     from grid
     left join counts
-        on counts.indicator_code = grid.indicator_code
-        and counts.cycle_code = grid.cycle_code
-        and counts.region_code = grid.region_code
+        on
+            grid.indicator_code = counts.indicator_code
+            and grid.cycle_code = counts.cycle_code
+            and grid.region_code = counts.region_code
 )
 
 select
@@ -58,4 +72,4 @@ select
         when 'pct_records' then 100.0 * shares.n_records_met / nullif(shares.n_records, 0)
     end::double as value
 from shares
-inner join {{ ref('indicators') }} as indicators on indicators.indicator_code = shares.indicator_code
+inner join {{ ref('indicators') }} as indicators on shares.indicator_code = indicators.indicator_code

@@ -1,11 +1,16 @@
 -- One row per BCH record of the search index (decisions, risk assessments, laws, focal points,
 -- authorities), from every page of every schema.
 with source as (
-    select json, filename from {{ source('bch', 'index_pages') }}
+    select
+        json,
+        filename
+    from {{ source('bch', 'index_pages') }}
 ),
 
 docs as (
-    select unnest(cast(json -> '$.response.docs' as json[])) as doc, filename
+    select
+        unnest(cast(json -> '$.response.docs' as json[])) as doc,
+        filename
     from source
 ),
 
