@@ -1,6 +1,4 @@
 # The two commands of the quickstart: `make run` and `make test`. Both bootstrap .venv.
-SHELL := bash
-.SHELLFLAGS := -o pipefail -c
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -14,8 +12,9 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || { command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) (or make PYTHON=...)"; exit 1; }; $(PYTHON) -m venv $(VENV); }
 	@echo "installing pinned dependencies into $(VENV) (about a minute the first time)"
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip 2>&1 | { grep -v '^WARNING: Location' || true; }
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]' 2>&1 | { grep -v '^WARNING: Location' || true; }
+	@{ $(BIN)/python -m pip install --disable-pip-version-check --upgrade pip && \
+	   $(BIN)/python -m pip install --disable-pip-version-check -e '.[dev]'; } > $(VENV)/install.log 2>&1 \
+	   || { tail -40 $(VENV)/install.log; echo "install failed (full log: $(VENV)/install.log)"; exit 1; }
 	@$(BIN)/python -c "import orchestration, dagster_dbt" || { echo "install failed"; exit 1; }
 	@touch $(STAMP)
 
