@@ -8,18 +8,15 @@ publication) stops before Dagster is even imported.
 """
 
 import argparse
-import os
 import sys
 import time
-from pathlib import Path
 
 from orchestration.publication import fingerprint, read_publication
 from orchestration.settings import ConfigError, Settings
 from orchestration.snapshot import SnapshotError, latest_snapshot
 
-QUIET_LOGS = {
-    "loggers": {"console": {"config": {"log_level": "CRITICAL"}}}
-}  # the CLI reports failures itself
+# Dagster's console log stays quiet: stages print progress lines and the CLI reports failures.
+QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -102,7 +99,6 @@ def _materialize(settings: Settings) -> bool:
         "cutoff_date": settings.cutoff_date,
     }
     defs = build_definitions(SettingsResource(**overrides))
-    os.environ.setdefault("DAGSTER_HOME", str(_dagster_home(settings)))
     with DagsterInstance.ephemeral() as instance:
         result = materialize(
             [*ASSETS, *defs.asset_checks],
@@ -130,12 +126,6 @@ def _root_message(error) -> str:
     while error.cause is not None:
         error = error.cause
     return error.message.strip()
-
-
-def _dagster_home(settings: Settings) -> Path:
-    home = settings.warehouse_dir / ".dagster"
-    home.mkdir(parents=True, exist_ok=True)
-    return home
 
 
 def status_command(settings: Settings, args) -> int:

@@ -10,6 +10,7 @@ unchanged snapshot is landed once.
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -92,11 +93,12 @@ def land_national_reports(snapshot: Snapshot, landing_dir: Path) -> LandingResul
         "quarantined": len(rows["quarantine"]),
     }
     (tmp / "_SUCCESS").write_text(json.dumps(counts))
-    if out.exists():  # a stale partial landing from an interrupted run
-        for f in out.iterdir():
-            f.unlink()
-        out.rmdir()
+    shutil.rmtree(out, ignore_errors=True)  # a partial landing left by an interrupted run
     tmp.rename(out)
+    # landings of older snapshots of the same source are derived data nobody reads any more
+    for old in out.parent.glob(f"{snapshot.manifest['source']}-*"):
+        if old != out:
+            shutil.rmtree(old, ignore_errors=True)
     return LandingResult(out, reused=False, **counts)
 
 

@@ -32,6 +32,11 @@ def test_embedded_snapshot_lands_every_report(snapshot, tmp_path):
     assert result.answers > result.reports * 20  # every question of each questionnaire is answered
     again = land_national_reports(snapshot, tmp_path)
     assert again.reused and again.answers == result.answers
+    stale = tmp_path / f"{snapshot.manifest['source']}-19990101T000000Z-v1"
+    stale.mkdir()
+    (result.path / "_SUCCESS").unlink()
+    land_national_reports(snapshot, tmp_path)
+    assert not stale.exists() and result.path.is_dir()
 
 
 def test_embedded_run_publishes_every_mart_for_every_region(embedded_run):

@@ -114,7 +114,11 @@ def cpb_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, settings
     with _environment(CPB_DUCKDB_PATH=str(cfg.build_db)), open(log_path, "w") as log:
         with redirect_stdout(log):
             invocation = dbt.cli(
-                ["build", "--vars", json.dumps(dbt_vars)], context=context, raise_on_error=False
+                ["build", "--vars", json.dumps(dbt_vars)],
+                context=context,
+                raise_on_error=False,
+                # one fixed folder: dagster-dbt's default is a new 5 MB folder per run in dbt_project/
+                target_path=cfg.build_db.parent / "dbt_target",
             )
             for event in invocation.stream():
                 kind = "tests" if type(event).__name__ == "AssetCheckResult" else "models and seeds"
