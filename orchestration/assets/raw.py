@@ -55,9 +55,7 @@ def bch_raw_snapshot(
             result = extract_live_snapshot(
                 client, cfg, load_cycles(cfg.dbt_project_dir), progress=lambda line: say(context, "raw", line)
             )
-        snapshot = result.snapshot
-        if result.unchanged:
-            say(context, "raw", f"source unchanged: every file equals snapshot {snapshot.snapshot_id}")
+        snapshot = result.snapshot  # the previous one when the source is unchanged (the extractor says so)
     else:
         snapshot = current_snapshot(cfg)
         verify_snapshot(snapshot)
