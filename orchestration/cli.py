@@ -53,27 +53,19 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def refresh_command(settings: Settings, args) -> int:
+    """Extract (live) or pick the snapshot (embedded); stop if that exact input is already published."""
     started = time.monotonic()
     print(f"cpb refresh: source {settings.source}, warehouse {settings.warehouse_dir}")
-    if settings.source == "embedded" and not args.force:
+    ok = _materialize(settings, "raw") if settings.source == "live" else True
+    if ok and not args.force:
         try:
-            snapshot = latest_snapshot(settings.source_dir)
+            unchanged = _already_published(settings)
         except SnapshotError as exc:
             print(f"cpb: {exc}", file=sys.stderr)
             return 1
-        current = read_publication(settings.published_dir)
-        if (
-            current
-            and settings.published_db.is_file()
-            and current.get("fingerprint") == fingerprint(settings, snapshot)
-        ):
-            print(
-                f"Unchanged: snapshot {snapshot.snapshot_id} with this code and configuration "
-                "is already published"
-            )
-            print(f"  ({settings.published_db}, {current['published_at']}); use --force to rebuild.")
+        if unchanged:
             return 0
-    ok = _materialize(settings)
+    ok = ok and _materialize(settings, "all" if settings.source == "embedded" else "after_raw")
     if not ok:
         print(
             "cpb refresh FAILED: nothing was published; the previous publication (if any) is unchanged.",
@@ -84,9 +76,25 @@ def refresh_command(settings: Settings, args) -> int:
     return status_command(settings, args)
 
 
-def _materialize(settings: Settings) -> bool:
-    """Materialise every asset and check in-process; print the failing stage and why."""
-    from dagster import DagsterInstance, materialize
+def _already_published(settings: Settings) -> bool:
+    """True (and says so) when the snapshot in use, with this code and configuration, is published."""
+    snapshot = latest_snapshot(settings.source_dir)
+    current = read_publication(settings.published_dir)
+    if not (current and settings.published_db.is_file()):
+        return False
+    if current.get("fingerprint") != fingerprint(settings, snapshot):
+        return False
+    print(f"Unchanged: snapshot {snapshot.snapshot_id} with this code and configuration is already published")
+    print(f"  ({settings.published_db}, {current['published_at']}); use --force to rebuild.")
+    return True
+
+
+def _materialize(settings: Settings, stages: str) -> bool:
+    """Materialise ``all`` assets, the ``raw`` stage or everything ``after_raw`` with their checks.
+
+    Runs in-process and prints the failing stage and why.
+    """
+    from dagster import AssetSelection, DagsterInstance, materialize
 
     from orchestration.definitions import ASSETS, build_definitions
     from orchestration.resources import SettingsResource
@@ -102,6 +110,11 @@ def _materialize(settings: Settings) -> bool:
     with DagsterInstance.ephemeral() as instance:
         result = materialize(
             [*ASSETS, *defs.asset_checks],
+            selection={
+                "all": AssetSelection.all(),
+                "raw": AssetSelection.groups("raw"),
+                "after_raw": AssetSelection.all() - AssetSelection.groups("raw"),
+            }[stages],
             resources=defs.resources,
             instance=instance,
             raise_on_error=False,

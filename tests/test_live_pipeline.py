@@ -16,6 +16,9 @@ def test_live_refresh_extracts_builds_and_publishes(pipeline, httpserver, monkey
     out = capsys.readouterr().out
     assert "[raw] national_reports/nr4:" in out and "source live" in out
 
+    # the next nightly run finds the source unchanged and stops after the extraction
+    assert pipeline.refresh("--source", "live", "--base-url", httpserver.url_for("/").rstrip("/")) == 0
+    assert "Unchanged: snapshot" in capsys.readouterr().out
     live = latest_snapshot(pipeline.raw_dir / "live")
     assert live.manifest["source"] == "live" and live.manifest["base_url"].startswith("http://localhost")
     published = pipeline.query(
