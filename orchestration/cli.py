@@ -8,6 +8,7 @@ publication) stops before Dagster is even imported.
 """
 
 import argparse
+import fcntl
 import sys
 import time
 
@@ -53,6 +54,21 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def refresh_command(settings: Settings, args) -> int:
+    """One refresh at a time per warehouse: a second one would rebuild the same build file."""
+    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    with open(settings.warehouse_dir / ".refresh.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(
+                f"cpb: another refresh is running on {settings.warehouse_dir}; try again when it ends.",
+                file=sys.stderr,
+            )
+            return 1
+        return _refresh(settings, args)
+
+
+def _refresh(settings: Settings, args) -> int:
     """Extract (live) or pick the snapshot (embedded); stop if that exact input is already published."""
     started = time.monotonic()
     print(f"cpb refresh: source {settings.source}, warehouse {settings.warehouse_dir}")

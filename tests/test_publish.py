@@ -1,5 +1,6 @@
 """Publication: validated marts swap in atomically; a failing check leaves the last good one in place."""
 
+import fcntl
 import json
 import re
 
@@ -99,3 +100,13 @@ def test_unchanged_refresh_stops_early_and_force_rebuilds(pipeline, capsys):
     assert pipeline.refresh("--force") == 0
     assert publication(pipeline)["published_at"] >= first["published_at"]
     assert "Unchanged" not in capsys.readouterr().out
+
+
+def test_a_second_refresh_on_the_same_warehouse_waits_its_turn(pipeline, capsys):
+    good_snapshot(pipeline, "20200101T000000Z")
+    pipeline.warehouse_dir.mkdir(parents=True)
+    with open(pipeline.warehouse_dir / ".refresh.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # a refresh in progress
+        assert pipeline.refresh() == 1
+        assert "another refresh is running" in capsys.readouterr().err
+    assert not pipeline.published_db.exists()
