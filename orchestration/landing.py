@@ -3,8 +3,8 @@
 The exports hold answers in half a dozen JSON shapes; SQL would need the analyzer's rules written
 a second time, so they are applied once, here, with :mod:`orchestration.answers`. Reports that
 cannot be placed (no government, no date, duplicate document) go to a quarantine file with the
-reason instead of vanishing. Output is keyed by snapshot id: snapshots are immutable, so an
-unchanged snapshot is landed once.
+reason instead of vanishing. Output is keyed by the snapshot's content, so an unchanged snapshot
+is landed once.
 """
 
 from __future__ import annotations
@@ -71,7 +71,12 @@ class LandingResult:
 
 
 def landing_path(landing_dir: Path, snapshot: Snapshot) -> Path:
-    return Path(landing_dir) / f"{snapshot.manifest['source']}-{snapshot.snapshot_id}-v{LANDING_VERSION}"
+    """Keyed by content, not only id: a regenerated embedded snapshot keeps its id."""
+    content = snapshot.content_sha256()[:12]
+    return (
+        Path(landing_dir)
+        / f"{snapshot.manifest['source']}-{snapshot.snapshot_id}-{content}-v{LANDING_VERSION}"
+    )
 
 
 def land_national_reports(snapshot: Snapshot, landing_dir: Path) -> LandingResult:

@@ -32,6 +32,7 @@ def test_embedded_snapshot_lands_every_report(snapshot, tmp_path):
     assert result.answers > result.reports * 20  # every question of each questionnaire is answered
     again = land_national_reports(snapshot, tmp_path)
     assert again.reused and again.answers == result.answers
+    assert snapshot.content_sha256()[:12] in result.path.name  # a regenerated snapshot lands anew
     stale = tmp_path / f"{snapshot.manifest['source']}-19990101T000000Z-v1"
     stale.mkdir()
     (result.path / "_SUCCESS").unlink()
