@@ -9,13 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from orchestration.crosswalk import REFERENCE_CYCLE
+from orchestration.extract.live import INDEX_SCHEMAS
 from orchestration.registry import RegistryError, load_cycles, read_csv, seeds_dir
 
 SOURCES = {
     "national_report": {"answer_in", "count_above_zero"},
     "bch_records": {"has_record", "records_in_period", "records_with_link", "report_filed", "treaty_party"},
 }
-RECORD_SCHEMAS = {"biosafetyDecision", "nationalRiskAssessment", "biosafetyLaw", "focalPoint", "authority"}
+RECORD_SCHEMAS = set(INDEX_SCHEMAS)
 POPULATIONS = {"cpb_parties", "sp_parties"}
 VALUE_KINDS = {"pct_parties", "n_parties", "n_records", "pct_records"}
 

@@ -35,7 +35,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from orchestration.extract.live import ENDPOINTS, SolrQuery, analyzer_params  # noqa: E402
+from orchestration.extract.live import ENDPOINTS, INDEX_SCHEMAS, SolrQuery, analyzer_params  # noqa: E402
 from orchestration.snapshot import SnapshotWriter  # noqa: E402
 
 SEED = 20260701  # the one seed of the generator; change it and every invented answer changes
@@ -638,13 +638,7 @@ def decision_type_terms() -> list[dict]:
 # BCH records (Solr index documents)
 # --------------------------------------------------------------------------------------------
 
-SHORT_CODES = {
-    "biosafetyDecision": "dec",
-    "nationalRiskAssessment": "ra",
-    "biosafetyLaw": "law",
-    "focalPoint": "nfp",
-    "authority": "cna",
-}
+SHORT_CODES = INDEX_SCHEMAS
 SCHEMAS = tuple(SHORT_CODES)
 INDEX_END = date(2026, 6, 30)  # nothing in the snapshot is newer than the extraction
 NON_PARTY_RECORD_GOVS = ["us", "ca", "ar", "au", "ru"]

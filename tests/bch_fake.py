@@ -15,19 +15,14 @@ from pathlib import Path
 
 from werkzeug import Request, Response
 
+from orchestration.extract.live import INDEX_SCHEMAS
 from orchestration.registry import Cycle, question_keys, read_csv, seeds_dir
 from orchestration.snapshot import Snapshot
 
 COUNTRIES_PATH = "/api/v2013/countries"
 THESAURUS_PATH = "/api/v2013/thesaurus/domains/{domain}/terms"
 INDEX_PATH = "/api/v2013/index"
-SHORT_CODES = {
-    "biosafetyDecision": "dec",
-    "nationalRiskAssessment": "ra",
-    "biosafetyLaw": "law",
-    "focalPoint": "nfp",
-    "authority": "cna",
-}
+SHORT_CODES = INDEX_SCHEMAS
 
 
 def serve_bch(httpserver, *, countries, thesaurus, reports_by_path, records_by_schema=None) -> None:

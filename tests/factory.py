@@ -6,9 +6,9 @@ import csv
 import json
 from pathlib import Path
 
+from orchestration.extract.live import INDEX_SCHEMAS
 from orchestration.snapshot import Snapshot, SnapshotWriter
 
-INDEX_SCHEMAS = ("biosafetyDecision", "nationalRiskAssessment", "biosafetyLaw", "focalPoint", "authority")
 REGION_IDS = {
     row["region_code"]: row["bch_identifier"]
     for row in csv.DictReader(open(Path(__file__).parents[1] / "dbt_project/seeds/regions.csv"))

@@ -248,6 +248,15 @@ def _thesaurus(domain: str, **params: str) -> Download:
     )
 
 
+# BCH record schemas of the index, with the short code their uniqueIdentifier_s carries
+# ("bch-<code>-<government>-<documentId>-<revision>"; realm-configuration.json of the BCH)
+INDEX_SCHEMAS = {
+    "biosafetyDecision": "dec",
+    "nationalRiskAssessment": "ra",
+    "biosafetyLaw": "law",
+    "focalPoint": "nfp",
+    "authority": "cna",
+}
 INDEX_COMMON_FIELDS = (
     INDEX_KEY,
     "uniqueIdentifier_s",
