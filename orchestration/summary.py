@@ -1,4 +1,11 @@
-"""Headline figures of a publication: printed at the end of a refresh and written to report.md."""
+"""Headline figures of a publication: printed at the end of a refresh and written to report.md.
+
+The headline is the assessment's own comparison. Where a cycle is compared with its baseline, a
+national-report indicator reads as the comparable-set pair (baseline share, cycle share, change, and
+how many Parties answered in both cycles), as the Secretariat analyses it (SBI/3/3 para 11); BCH-record
+and treaty indicators over every Party at each cutoff. The share over all reporting Parties stays
+beside it, labelled as such. Every number comes from the marts; nothing is recomputed here.
+"""
 
 import duckdb
 
@@ -11,7 +18,12 @@ select
     s.value,
     s.n_met,
     s.n_parties,
+    p.comparison_population,
+    p.n_comparable,
+    p.baseline_pct,
+    p.cycle_pct,
     p.change_pp,
+    p.baseline_value,
     p.change_value,
     p.change_relative_pct
 from marts.indicator_status as s
@@ -20,21 +32,40 @@ left join marts.indicator_progress as p
 where s.cycle_code = ? and s.region_code = 'global'
 order by s.indicator_code
 """
-LEGEND = "all Parties; change vs the baseline (shares: points over the comparable set; counts: relative)"
+LEGEND = (
+    "national-report shares over the comparable set (Parties that answered in the cycle and the "
+    "baseline), with the share over all reporting Parties beside it; BCH-record and treaty figures "
+    "over every Party at each cutoff; change in points for shares, relative for counts"
+)
+COLUMNS = f"{'indicator':<34}{'baseline':>13}{'cycle':>13}{'change':>9}  basis"
 
 
 def headline_table(con: duckdb.DuckDBPyConnection, cycle_code: str) -> list[str]:
-    """Lines of a fixed-width table of every indicator's headline value for one cycle."""
+    """Lines of a fixed-width table of every indicator's headline figures for one cycle."""
     rows = con.execute(HEADLINE_SQL, [cycle_code]).fetchall()
     if not rows:
         return []
-    lines = [f"{'indicator':<33}{'value':>16}{'met/of':>10}{'change':>10}"]
-    for code, kind, value, n_met, n_parties, change_pp, change_value, change_relative in rows:
-        lines.append(
-            f"{code:<33}{_value(kind, value):>16}{f'{n_met}/{n_parties}':>10}"
-            f"{_change(kind, change_pp, change_value, change_relative):>10}"
-        )
-    return lines
+    return [COLUMNS, *(_line(row) for row in rows)]
+
+
+def _line(row: tuple) -> str:
+    """One indicator: baseline, cycle, change and the population they are over (HEADLINE_SQL's row)."""
+    (code, kind, value, n_met, n_parties, population, n_comparable, baseline_pct, cycle_pct, change_pp) = row[
+        :10
+    ]
+    baseline_value, change_value, change_relative = row[10:]
+    reporting = f"{n_met}/{n_parties}"
+    if population == "comparable_set":
+        baseline, cycle, change = _pct(baseline_pct), _pct(cycle_pct), _signed(change_pp)
+        basis = f"comparable set of {n_comparable}; all reporting {_pct(value)} ({reporting})"
+    elif population == "all_parties_at_cutoff":
+        baseline, cycle = _value(kind, baseline_value), _value(kind, value)
+        change = _change(kind, change_pp, change_value, change_relative)
+        basis = f"all Parties at each cutoff ({reporting} now)"
+    else:
+        baseline, cycle, change = "-", _value(kind, value), "-"
+        basis = f"all reporting Parties ({reporting}); no baseline comparison"
+    return f"{code:<34}{baseline:>13}{cycle:>13}{change:>9}  {basis}"
 
 
 def print_summary(settings: Settings, publication: dict, cycle_code: str) -> None:
@@ -49,7 +80,7 @@ def print_summary(settings: Settings, publication: dict, cycle_code: str) -> Non
     if not lines:
         print(f"\nNo indicator figures for cycle {cycle_code}.")
         return
-    print(f"\nHeadline figures, {cycle_code}, {LEGEND}:")
+    print(f"\nHeadline figures, {cycle_code}: {LEGEND}.")
     print("\n".join("  " + line for line in lines))
 
 
@@ -63,12 +94,23 @@ def report_markdown(db_path, publication: dict) -> str:
         "`cpb_indicators.duckdb` (schema `marts`).\n",
     ]
     with duckdb.connect(str(db_path), read_only=True) as con:
-        cycles = con.execute("select cycle_code, title from marts.dim_cycle order by cutoff_date").fetchall()
-        for cycle_code, title in cycles:
+        cycles = con.execute(
+            "select cycle_code, title, baseline_cycle_code from marts.dim_cycle order by cutoff_date"
+        ).fetchall()
+        for cycle_code, title, baseline in cycles:
             lines = headline_table(con, cycle_code)
             if lines:
-                parts.append(f"## {cycle_code}: {title}\n\n```\n" + "\n".join(lines) + "\n```\n")
+                against = f" (against {baseline})" if baseline else ""
+                parts.append(f"## {cycle_code}: {title}{against}\n\n```\n" + "\n".join(lines) + "\n```\n")
     return "\n".join(parts)
+
+
+def _pct(value) -> str:
+    return "-" if value is None else f"{value:.1f}%"
+
+
+def _signed(value) -> str:
+    return "-" if value is None else f"{value:+.1f}"
 
 
 def _value(kind: str, value) -> str:
@@ -80,8 +122,8 @@ def _value(kind: str, value) -> str:
 
 
 def _change(kind: str, change_pp, change_value, change_relative) -> str:
-    if kind == "pct_records" and change_value is not None:
-        return f"{change_value:+.1f}"
-    if kind in ("n_parties", "n_records") and change_relative is not None:
-        return f"{change_relative:+.0f}%"
-    return f"{change_pp:+.1f}" if change_pp is not None else "-"
+    if kind == "pct_records":
+        return _signed(change_value)
+    if kind in ("n_parties", "n_records"):
+        return "-" if change_relative is None else f"{change_relative:+.0f}%"
+    return _signed(change_pp)

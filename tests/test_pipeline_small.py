@@ -116,3 +116,12 @@ def test_drill_down_lists_the_parties_behind_a_percentage(small_run):
         "where indicator_code = 'a_measures_full' and cycle_code = 'nr4' and is_met order by 1"
     )
     assert met == [("dz",), ("ke",)]
+
+
+def test_a_baseline_answer_carries_the_question_and_value_the_indicator_counted(small_run):
+    # dz's 2nd report answered Q015 "partialFramwork"; mapping 4-2 reads it as Q014 "partiallyInPlace"
+    rows = small_run.query(
+        "select question_key, answer_value, reference_question_key, reference_value, is_reference_option "
+        "from marts.fct_report_answer where cycle_code = 'nr2' and party_code = 'dz'"
+    )
+    assert rows == [("Q015", "implementation.partialFramwork", "Q014", "implementation.partiallyInPlace", True)]

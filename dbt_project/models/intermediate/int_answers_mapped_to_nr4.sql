@@ -23,6 +23,7 @@ translated as (
         answers.cycle_code,
         answers.document_id,
         answers.question_key,
+        answers.answer_position,
         crosswalk.reference_question_key,
         answers.answer_value,
         coalesce(crosswalk.value_map ->> answers.answer_value, answers.answer_value) as reference_value,

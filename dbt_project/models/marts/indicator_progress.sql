@@ -1,4 +1,7 @@
--- Each cycle against its baseline over the comparable set: Parties that answered in both cycles.
+-- Each cycle against its baseline, on the population the Secretariat uses for the indicator's source:
+-- - national-report indicators: the comparable set, Parties that answered in both cycles (SBI/3/3
+--   para 11; the BCH analyzer's comparison): both shares are over that same set;
+-- - BCH-record and treaty indicators: every Party at each cycle's own cutoff (indicator_status).
 -- change_pp = cycle_pct - baseline_pct (percentage points). The headline values (indicator_status.value,
 -- each over its own cycle) are compared too: change_value, and change_relative_pct for counts.
 with cycles as (
@@ -7,6 +10,13 @@ with cycles as (
         baseline_cycle_code
     from {{ ref('int_report_cycles') }}
     where baseline_cycle_code is not null
+),
+
+indicators as (
+    select
+        indicator_code,
+        source
+    from {{ ref('indicators') }}
 ),
 
 facts as (
@@ -19,25 +29,39 @@ facts as (
     from {{ ref('fct_party_indicator') }}
 ),
 
+status as (
+    select
+        indicator_code,
+        cycle_code,
+        region_code,
+        n_parties,
+        n_met,
+        pct,
+        value_kind,
+        value
+    from {{ ref('indicator_status') }}
+),
+
 pairs as (
     -- (indicator, cycle) pairs where both the cycle and its baseline have the indicator
     select distinct
         current_cycle.indicator_code,
+        indicators.source,
         cycles.cycle_code,
         cycles.baseline_cycle_code
     from cycles
-    inner join facts as current_cycle on cycles.cycle_code = current_cycle.cycle_code
-    inner join facts as baseline
+    inner join status as current_cycle on cycles.cycle_code = current_cycle.cycle_code
+    inner join status as baseline
         on
             cycles.baseline_cycle_code = baseline.cycle_code
             and current_cycle.indicator_code = baseline.indicator_code
+    inner join indicators on current_cycle.indicator_code = indicators.indicator_code
 ),
 
 comparable as (
     select
         pairs.indicator_code,
         pairs.cycle_code,
-        pairs.baseline_cycle_code,
         current_cycle.region_code,
         current_cycle.is_met as cycle_is_met,
         baseline.is_met as baseline_is_met
@@ -49,23 +73,23 @@ comparable as (
             pairs.indicator_code = baseline.indicator_code
             and pairs.baseline_cycle_code = baseline.cycle_code
             and current_cycle.party_code = baseline.party_code
-    where current_cycle.is_met is not null and baseline.is_met is not null
+    where
+        pairs.source = 'national_report'
+        and current_cycle.is_met is not null
+        and baseline.is_met is not null
 ),
 
 comparable_by_region as (
-    select
-        * exclude (region_code),
-        region_code
-    from comparable
+    select * from comparable
     where region_code is not null
-    union all
+    union all by name
     select
         * exclude (region_code),
         'global' as region_code
     from comparable
 ),
 
-counts as (
+comparable_counts as (
     select
         indicator_code,
         cycle_code,
@@ -91,48 +115,64 @@ shares as (
         grid.cycle_code,
         grid.baseline_cycle_code,
         grid.region_code,
-        coalesce(counts.n_comparable, 0) as n_comparable,
-        coalesce(counts.baseline_n_met, 0) as baseline_n_met,
-        coalesce(counts.cycle_n_met, 0) as cycle_n_met,
-        case when counts.n_comparable > 0 then 100.0 * counts.baseline_n_met / counts.n_comparable end as baseline_pct,
-        case when counts.n_comparable > 0 then 100.0 * counts.cycle_n_met / counts.n_comparable end as cycle_pct
+        case when grid.source = 'national_report' then 'comparable_set' else 'all_parties_at_cutoff' end
+            as comparison_population,
+        case when grid.source = 'national_report' then coalesce(counts.n_comparable, 0) end as n_comparable,
+        case
+            when grid.source = 'national_report' then coalesce(counts.baseline_n_met, 0)
+            else baseline_status.n_met
+        end as baseline_n_met,
+        case
+            when grid.source = 'national_report' then coalesce(counts.cycle_n_met, 0)
+            else current_status.n_met
+        end as cycle_n_met,
+        case
+            when grid.source <> 'national_report' then baseline_status.pct
+            when counts.n_comparable > 0 then 100.0 * counts.baseline_n_met / counts.n_comparable
+        end as baseline_pct,
+        case
+            when grid.source <> 'national_report' then current_status.pct
+            when counts.n_comparable > 0 then 100.0 * counts.cycle_n_met / counts.n_comparable
+        end as cycle_pct,
+        current_status.value_kind,
+        baseline_status.value as baseline_value,
+        current_status.value as cycle_value
     from grid
-    left join counts
+    left join comparable_counts as counts
         on
             grid.indicator_code = counts.indicator_code
             and grid.cycle_code = counts.cycle_code
             and grid.region_code = counts.region_code
-),
-
-status as (
-    select
-        indicator_code,
-        cycle_code,
-        region_code,
-        value_kind,
-        value
-    from {{ ref('indicator_status') }}
+    left join status as current_status
+        on
+            grid.indicator_code = current_status.indicator_code
+            and grid.cycle_code = current_status.cycle_code
+            and grid.region_code = current_status.region_code
+    left join status as baseline_status
+        on
+            grid.indicator_code = baseline_status.indicator_code
+            and grid.baseline_cycle_code = baseline_status.cycle_code
+            and grid.region_code = baseline_status.region_code
 )
 
 select
-    shares.*,
-    shares.cycle_pct - shares.baseline_pct as change_pp,
-    current_status.value_kind,
-    baseline_status.value as baseline_value,
-    current_status.value as cycle_value,
-    current_status.value - baseline_status.value as change_value,
+    indicator_code,
+    cycle_code,
+    baseline_cycle_code,
+    region_code,
+    comparison_population,
+    n_comparable,
+    baseline_n_met,
+    cycle_n_met,
+    baseline_pct,
+    cycle_pct,
+    cycle_pct - baseline_pct as change_pp,
+    value_kind,
+    baseline_value,
+    cycle_value,
+    cycle_value - baseline_value as change_value,
     case
-        when current_status.value_kind in ('n_parties', 'n_records') and baseline_status.value > 0
-            then 100.0 * (current_status.value - baseline_status.value) / baseline_status.value
+        when value_kind in ('n_parties', 'n_records') and baseline_value > 0
+            then 100.0 * (cycle_value - baseline_value) / baseline_value
     end as change_relative_pct
 from shares
-left join status as current_status
-    on
-        shares.indicator_code = current_status.indicator_code
-        and shares.cycle_code = current_status.cycle_code
-        and shares.region_code = current_status.region_code
-left join status as baseline_status
-    on
-        shares.indicator_code = baseline_status.indicator_code
-        and shares.baseline_cycle_code = baseline_status.cycle_code
-        and shares.region_code = baseline_status.region_code
