@@ -38,8 +38,11 @@ bench: $(STAMP)
 snapshot: $(STAMP)
 	$(BIN)/python scripts/generate_embedded_snapshot.py
 
+# The UI and daemon on the code location `orchestration` (pyproject's [tool.dagster]); its instance
+# (runs, schedules) lives under the git-ignored warehouse folder, not in the repository.
 dev: $(STAMP)
-	$(BIN)/dagster dev -m orchestration.definitions
+	mkdir -p warehouse/dagster_home
+	DAGSTER_HOME=$(CURDIR)/warehouse/dagster_home $(BIN)/dagster dev
 
 clean:
 	rm -rf warehouse dbt_project/target dbt_project/logs

@@ -1,18 +1,17 @@
-"""``cpb``: run the pipeline in-process and say what was published.
+"""``cpb``: run the refresh job (the nightly schedule's job) in-process and say what was published.
 
     cpb refresh [--source embedded|live] [--base-url URL] [--cutoff-date D] [--force]
     cpb status
 
-An unchanged refresh (same snapshot, code, data files and configuration as the current
+An unchanged embedded refresh (same snapshot, code, data files and configuration as the current
 publication) stops before Dagster is even imported.
 """
 
 import argparse
-import fcntl
 import sys
 import time
 
-from orchestration.publication import fingerprint, read_publication
+from orchestration.publication import read_publication, unchanged_message, unchanged_publication
 from orchestration.settings import ConfigError, Settings
 from orchestration.snapshot import SnapshotError, latest_snapshot
 
@@ -54,103 +53,73 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def refresh_command(settings: Settings, args) -> int:
-    """One refresh at a time per warehouse: a second one would rebuild the same build file."""
-    settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
-    with open(settings.warehouse_dir / ".refresh.lock", "w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            print(
-                f"cpb: another refresh is running on {settings.warehouse_dir}; try again when it ends.",
-                file=sys.stderr,
-            )
-            return 1
-        return _refresh(settings, args)
+    """Launch the refresh job, the one the nightly schedule launches; say what it published.
 
-
-def _refresh(settings: Settings, args) -> int:
-    """Extract (live) or pick the snapshot (embedded); stop if that exact input is already published."""
+    On the embedded source, an input that is already published stops here, before Dagster is even
+    imported (the job's raw stage would make the same check, `unchanged_publication`, and skip).
+    """
     started = time.monotonic()
     print(f"cpb refresh: source {settings.source}, warehouse {settings.warehouse_dir}")
-    ok = _materialize(settings, "raw") if settings.source == "live" else True
-    if ok and not args.force:
+    if settings.source == "embedded" and not args.force:
         try:
-            unchanged = _already_published(settings)
+            snapshot = latest_snapshot(settings.source_dir)
         except SnapshotError as exc:
             print(f"cpb: {exc}", file=sys.stderr)
             return 1
-        if unchanged:
+        current = unchanged_publication(settings, snapshot)
+        if current:
+            print(unchanged_message(settings, snapshot, current))
             return 0
-    ok = ok and _materialize(settings, "all" if settings.source == "embedded" else "after_raw")
-    if not ok:
+    outcome = run_refresh_job(settings, force=args.force)
+    if outcome == "failed":
         print(
             "cpb refresh FAILED: nothing was published; the previous publication (if any) is unchanged.",
             file=sys.stderr,
         )
         return 1
+    if outcome == "unchanged":
+        return 0
     print(f"Published in {time.monotonic() - started:.1f} s.")
     return status_command(settings, args)
 
 
-def _already_published(settings: Settings) -> bool:
-    """True (and says so) when the snapshot in use, with this code and configuration, is published."""
-    snapshot = latest_snapshot(settings.source_dir)
-    current = read_publication(settings.published_dir)
-    if not (current and settings.published_db.is_file()):
-        return False
-    if current.get("fingerprint") != fingerprint(settings, snapshot):
-        return False
-    print(f"Unchanged: snapshot {snapshot.snapshot_id} with this code and configuration is already published")
-    print(f"  ({settings.published_db}, {current['published_at']}); use --force to rebuild.")
-    return True
+def run_refresh_job(settings: Settings, force: bool = False) -> str:
+    """Run the ``refresh`` job in-process: ``published``, ``unchanged`` or ``failed`` (reasons printed)."""
+    from dagster import AssetKey, DagsterInstance
 
+    from orchestration.definitions import defs
 
-def _materialize(settings: Settings, stages: str) -> bool:
-    """Materialise ``all`` assets, the ``raw`` stage or everything ``after_raw`` with their checks.
-
-    Runs in-process and prints the failing stage and why.
-    """
-    from dagster import AssetSelection, DagsterInstance, materialize
-
-    from orchestration.definitions import ASSETS, build_definitions
-    from orchestration.resources import SettingsResource
-
-    overrides = {
+    config = {
         "source": settings.source,
         "bch_base_url": settings.bch_base_url,
         "raw_dir": str(settings.raw_dir),
         "warehouse_dir": str(settings.warehouse_dir),
         "cutoff_date": settings.cutoff_date,
+        "force": force,
     }
-    defs = build_definitions(SettingsResource(**overrides))
     with DagsterInstance.ephemeral() as instance:
-        result = materialize(
-            [*ASSETS, *defs.asset_checks],
-            selection={
-                "all": AssetSelection.all(),
-                "raw": AssetSelection.groups("raw"),
-                "after_raw": AssetSelection.all() - AssetSelection.groups("raw"),
-            }[stages],
-            resources=defs.resources,
+        result = defs.resolve_job_def("refresh").execute_in_process(
+            run_config={**QUIET_LOGS, "resources": {"settings": {"config": config}}},
             instance=instance,
             raise_on_error=False,
-            run_config=QUIET_LOGS,
         )
-    failures = result.get_step_failure_events()
+    failures = [e for e in result.all_events if e.is_failure and e.event_specific_data.error is not None]
     for event in failures:
-        error = event.event_specific_data.error
-        message = _root_message(error)
-        print(f"\nstage {event.step_key} failed:\n  {message}", file=sys.stderr)
+        where = f"stage {event.step_key}" if event.step_key else "run"
+        print(f"\n{where} failed:\n  {root_message(event.event_specific_data.error)}", file=sys.stderr)
     failed_checks = [c for c in result.get_asset_check_evaluations() if not c.passed]
     for check in failed_checks:
         print(
             f"\ncheck {check.asset_key.to_user_string()}:{check.check_name} failed (publication blocked)",
             file=sys.stderr,
         )
-    return result.success and not failures and not failed_checks
+    if not result.success or failures or failed_checks:
+        return "failed"
+    published = {m.asset_key for m in result.get_asset_materialization_events()}
+    return "published" if AssetKey(["published", "cpb_indicators"]) in published else "unchanged"
 
 
-def _root_message(error) -> str:
+def root_message(error) -> str:
     """The innermost error message: what went wrong, not Dagster's wrapping of it."""
     while error.cause is not None:
         error = error.cause

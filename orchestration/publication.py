@@ -50,6 +50,29 @@ def read_publication(published_dir: Path) -> dict | None:
     return json.loads(path.read_text()) if path.is_file() else None
 
 
+def unchanged_publication(settings: Settings, snapshot: Snapshot) -> dict | None:
+    """The current publication if it was built from this snapshot with this code and configuration.
+
+    The refresh job's raw stage stops the run when it is (nothing downstream is rebuilt); the CLI asks
+    the same before it even imports Dagster.
+    """
+    current = read_publication(settings.published_dir)
+    if (
+        current
+        and settings.published_db.is_file()
+        and current.get("fingerprint") == fingerprint(settings, snapshot)
+    ):
+        return current
+    return None
+
+
+def unchanged_message(settings: Settings, snapshot: Snapshot, current: dict) -> str:
+    return (
+        f"Unchanged: snapshot {snapshot.snapshot_id} with this code and configuration is already published "
+        f"({settings.published_db}, {current['published_at']}); nothing rebuilt (force to rebuild)."
+    )
+
+
 def publish(build_db: Path, published_dir: Path, tables: list[str], info: dict, report=None) -> dict:
     """Copy ``marts.<tables>`` of ``build_db`` to ``published_dir`` atomically; return the record.
 

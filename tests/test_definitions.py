@@ -41,12 +41,16 @@ def test_every_expectation_suite_is_a_blocking_check():
     assert all(spec.blocking for spec in specs)
 
 
-def test_dagster_definitions_validate():
+def test_the_code_location_orchestration_validates(tmp_path):
+    # as `make dev` loads it: from pyproject's [tool.dagster], with an instance outside the repository
     dagster = Path(sys.executable).with_name("dagster")
     result = subprocess.run(
-        [str(dagster), "definitions", "validate", "-m", "orchestration.definitions"],
+        [str(dagster), "definitions", "validate"],
         capture_output=True,
         text=True,
         timeout=300,
+        cwd=Path(__file__).resolve().parents[1],
+        env={**os.environ, "DAGSTER_HOME": str(tmp_path)},
     )
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "Validation successful for code location orchestration." in result.stdout + result.stderr

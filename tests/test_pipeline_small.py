@@ -124,4 +124,6 @@ def test_a_baseline_answer_carries_the_question_and_value_the_indicator_counted(
         "select question_key, answer_value, reference_question_key, reference_value, is_reference_option "
         "from marts.fct_report_answer where cycle_code = 'nr2' and party_code = 'dz'"
     )
-    assert rows == [("Q015", "implementation.partialFramwork", "Q014", "implementation.partiallyInPlace", True)]
+    assert rows == [
+        ("Q015", "implementation.partialFramwork", "Q014", "implementation.partiallyInPlace", True)
+    ]

@@ -56,7 +56,7 @@ def landed_national_reports(
         )
 
 
-@asset(key=["landing", "question_crosswalk"], group_name="landing")
+@asset(key=["landing", "question_crosswalk"], deps=[["bch", "national_reports"]], group_name="landing")
 def question_crosswalk(context: AssetExecutionContext, settings: SettingsResource) -> MaterializeResult:
     """Every cycle's question keys in the catalogue's 4th-report keys, from the registry's mapping files.
 

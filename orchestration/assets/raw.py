@@ -3,7 +3,9 @@
 ``embedded`` uses the newest complete snapshot under ``raw/embedded/`` (verified against its
 manifest); ``live`` extracts a new one from the BCH API (:mod:`orchestration.extract.live`). The
 data version of each endpoint is the sha256 of its files, so an unchanged source is visible as
-unchanged data versions downstream.
+unchanged data versions downstream. When that snapshot is already published with this code and
+configuration, the stage materialises nothing and the rest of the run is skipped: a nightly run on
+an unchanged source publishes nothing.
 """
 
 import hashlib
@@ -12,6 +14,7 @@ from collections.abc import Iterator
 from dagster import AssetExecutionContext, AssetSpec, DataVersion, MaterializeResult, multi_asset
 
 from orchestration.progress import human_bytes, say
+from orchestration.publication import unchanged_message, unchanged_publication
 from orchestration.registry import load_cycles
 from orchestration.resources import SettingsResource
 from orchestration.settings import Settings
@@ -37,7 +40,10 @@ def current_snapshot(settings: Settings) -> Snapshot:
 @multi_asset(
     specs=[
         AssetSpec(
-            ["bch", name], description=f"BCH `{prefix}*` files of the raw snapshot in use", group_name="raw"
+            ["bch", name],
+            description=f"BCH `{prefix}*` files of the raw snapshot in use",
+            group_name="raw",
+            skippable=True,
         )
         for name, prefix in ENDPOINT_ASSETS.items()
     ],
@@ -61,6 +67,11 @@ def bch_raw_snapshot(
         verify_snapshot(snapshot)
     synthetic = " (synthetic)" if snapshot.manifest.get("synthetic") else ""
     say(context, "raw", f"snapshot {snapshot.path}{synthetic}")
+    current = None if settings.force else unchanged_publication(cfg, snapshot)
+    if current:
+        # no materialisation: every downstream step of the run is skipped, the publication stays
+        say(context, "raw", unchanged_message(cfg, snapshot, current))
+        return
     for name, prefix in ENDPOINT_ASSETS.items():
         files = [f for f in snapshot.files if f["path"].startswith(prefix)]
         records = sum(f.get("records") or 0 for f in files)

@@ -1,0 +1,70 @@
+"""One runtime: the nightly schedule, the UI and `cpb refresh` run the same `refresh` job.
+
+The job holds the warehouse lock for the whole run and, on a snapshot that is already published
+with this code and configuration, materialises nothing after the raw stage.
+"""
+
+import fcntl
+from datetime import UTC, datetime
+
+from dagster import AssetKey, DagsterInstance, build_schedule_context
+
+from orchestration.cli import root_message
+from orchestration.definitions import defs
+from tests.test_publish import good_snapshot
+
+PUBLISHED = AssetKey(["published", "cpb_indicators"])
+
+
+def scheduled_run(instance):
+    """What the daemon does at 02:00: evaluate the schedule's tick and run its job with that request."""
+    schedule = defs.resolve_schedule_def("nightly_refresh")
+    tick = schedule.evaluate_tick(
+        build_schedule_context(
+            instance=instance, scheduled_execution_time=datetime(2026, 12, 3, 2, tzinfo=UTC)
+        )
+    )
+    (request,) = tick.run_requests
+    job = defs.resolve_job_def(schedule.job_name)
+    return job.execute_in_process(
+        run_config=request.run_config, tags=request.tags, instance=instance, raise_on_error=False
+    )
+
+
+def materialized(result) -> set[AssetKey]:
+    return {event.asset_key for event in result.get_asset_materialization_events()}
+
+
+def test_the_schedule_launches_the_refresh_job_and_says_how_to_turn_it_on():
+    schedule = defs.resolve_schedule_def("nightly_refresh")
+    assert schedule.job_name == "refresh"  # the job `cpb refresh` runs (cli.run_refresh_job)
+    assert "dagster schedule start nightly_refresh" in schedule.description
+
+
+def test_a_second_scheduled_run_on_an_unchanged_snapshot_publishes_nothing(pipeline):
+    good_snapshot(pipeline, "20200101T000000Z")  # the environment (CPB_RAW_DIR, ...) is the deployment's
+    published = pipeline.warehouse_dir / "published"
+    with DagsterInstance.ephemeral() as instance:
+        first = scheduled_run(instance)
+        assert first.success
+        assert PUBLISHED in materialized(first)
+        files = {p.name: p.read_bytes() for p in published.iterdir() if p.is_file()}
+        assert {"cpb_indicators.duckdb", "publication.json"} <= set(files)
+
+        second = scheduled_run(instance)
+        assert second.success
+        assert materialized(second) == set()  # raw stopped the run: nothing landed, built or published
+        assert {p.name: p.read_bytes() for p in published.iterdir() if p.is_file()} == files
+
+
+def test_a_run_started_while_another_holds_the_warehouse_fails_before_any_work(pipeline):
+    good_snapshot(pipeline, "20200101T000000Z")
+    pipeline.warehouse_dir.mkdir(parents=True)
+    with open(pipeline.warehouse_dir / ".refresh.lock", "w") as held, DagsterInstance.ephemeral() as instance:
+        fcntl.flock(held, fcntl.LOCK_EX)  # a CLI refresh in progress
+        result = scheduled_run(instance)
+    assert not result.success
+    assert materialized(result) == set()
+    messages = [root_message(e.event_specific_data.error) for e in result.all_events if e.is_failure]
+    assert any("another refresh is running" in m for m in messages), messages
+    assert not pipeline.published_db.exists()
