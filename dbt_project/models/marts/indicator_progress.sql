@@ -20,7 +20,9 @@ facts as (
 ),
 
 pairs as (
-    -- (indicator, cycle) pairs where both the cycle and its baseline have the indicator
+    -- (indicator, cycle) pairs where both the cycle and its baseline have the indicator, and the
+    -- baseline could have the fact (catalogue baseline_comparable; e.g. not the Supplementary
+    -- Protocol, which was not in force at the baseline)
     select distinct
         current_cycle.indicator_code,
         cycles.cycle_code,
@@ -31,6 +33,9 @@ pairs as (
         on
             cycles.baseline_cycle_code = baseline.cycle_code
             and current_cycle.indicator_code = baseline.indicator_code
+    inner join {{ ref('indicators') }} as catalogue
+        on current_cycle.indicator_code = catalogue.indicator_code
+    where catalogue.baseline_comparable
 ),
 
 comparable as (
