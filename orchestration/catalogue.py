@@ -13,12 +13,15 @@ from orchestration.extract.live import INDEX_SCHEMAS
 from orchestration.registry import RegistryError, load_cycles, read_csv, seeds_dir
 
 SOURCES = {
-    "national_report": {"answer_in", "count_above_zero"},
+    "national_report": {"answer_in", "answer_all_in", "count_above_zero"},
     "bch_records": {"has_record", "records_in_period", "records_with_link", "report_filed", "treaty_party"},
 }
 RECORD_SCHEMAS = set(INDEX_SCHEMAS)
 POPULATIONS = {"cpb_parties", "sp_parties"}
 VALUE_KINDS = {"pct_parties", "n_parties", "n_records", "pct_records"}
+POLARITIES = {"higher_is_better", "lower_is_better"}  # whether a rise of the indicator is progress
+# false: the baseline could not have the fact (e.g. a treaty not yet in force); no progress row
+BASELINE_COMPARABLE = {"true", "false"}
 
 
 def validate_catalogue(dbt_project_dir: Path) -> int:
@@ -57,6 +60,11 @@ def _problem(row, seen, questions, options, areas, schema) -> str | None:
         return f"population {row['population']!r} is not one of {sorted(POPULATIONS)}"
     if row["value_kind"] not in VALUE_KINDS:
         return f"value_kind {row['value_kind']!r} is not one of {sorted(VALUE_KINDS)}"
+    if row.get("polarity") not in POLARITIES:
+        return f"polarity {row.get('polarity')!r} is not one of {sorted(POLARITIES)}"
+    comparable = row.get("baseline_comparable")
+    if comparable not in BASELINE_COMPARABLE:
+        return f"baseline_comparable {comparable!r} is not one of {sorted(BASELINE_COMPARABLE)}"
     if source == "national_report":
         keys = split("nr4_question_keys")
         if not keys:
@@ -64,11 +72,16 @@ def _problem(row, seen, questions, options, areas, schema) -> str | None:
         for key in [*keys, *split("population_question_key")]:
             if key not in questions:
                 return f"question {key!r} is not a question of {schema}"
-        offered = set().union(*(options.get(k, set()) for k in keys))
-        wanted = split("met_values") if rule == "answer_in" else ["0"]
+        # any-of rules: a met value is an option of one of the keys; answer_all_in: of every key
+        if rule == "answer_all_in":
+            offered = set.intersection(*(options.get(k, set()) for k in keys))
+        else:
+            offered = set().union(*(options.get(k, set()) for k in keys))
+        wanted = split("met_values") if rule in ("answer_in", "answer_all_in") else ["0"]
         missing = [v for v in wanted if v not in offered] or ([] if wanted else ["(none given)"])
         if missing:
-            return f"met value(s) {missing} are not options of {schema} {'|'.join(keys)}"
+            every = "every one of " if rule == "answer_all_in" else ""
+            return f"met value(s) {missing} are not options of {every}{schema} {'|'.join(keys)}"
         population_key = row["population_question_key"]
         bad = [v for v in split("population_values") if v not in options.get(population_key, set())]
         if population_key and (bad or not split("population_values")):

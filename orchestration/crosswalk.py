@@ -21,6 +21,8 @@ import pyarrow.parquet as pq
 from orchestration.registry import Cycle, RegistryError, questionnaires, read_csv, seeds_dir
 
 REFERENCE_CYCLE = "nr4"  # the indicator catalogue names questions by their 4th-report keys
+ANSWER_VALUE_EXCEPTIONS = "answer_value_exceptions.csv"
+ANSWER_VALUE_EXCEPTION_COLUMNS = ("cycle_code", "question_key", "answer_value", "reference_value", "reason")
 
 
 @dataclass(frozen=True)
@@ -126,9 +128,73 @@ def crosswalk_rows(
                 }
 
 
+def build_crosswalk(dbt_project_dir: Path, cycles: list[Cycle]) -> list[dict]:
+    """The checked crosswalk: composed mappings, with every lost answer value translated or listed."""
+    rows = list(crosswalk_rows(cycles, load_edges(dbt_project_dir, cycles), questionnaires(dbt_project_dir)))
+    return apply_answer_value_exceptions(rows, cycles, dbt_project_dir)
+
+
+def apply_answer_value_exceptions(rows: list[dict], cycles: list[Cycle], dbt_project_dir: Path) -> list[dict]:
+    """Account for every answer option that the composed value maps cannot carry to the reference.
+
+    The BCH analyzer drops an older answer whose translated code is not an option of the newer
+    question; each such drop removes a Party from a denominator without a word. Here every option
+    of every cycle's question (``bch_question_options``) that reaches a reference question with
+    options must land on a reference option, or be listed in ``seeds/answer_value_exceptions.csv``:
+    with a ``reference_value`` (our translation, added to the row's ``value_map`` so dbt applies
+    it) or without one (a known loss: not counted, as the analyzer does). An unlisted loss, a
+    translation to a code that is not a reference option, and a row that no longer matches a loss
+    are errors naming the file, the cycle, the question and the value. Free-text and number
+    questions have no options and are exempt.
+    """
+    path = seeds_dir(dbt_project_dir) / ANSWER_VALUE_EXCEPTIONS
+    exceptions = _answer_value_exceptions(path)
+    schema_of = {c.cycle_code: c.bch_schema for c in cycles}
+    options = _options(dbt_project_dir)
+    reference_schema = schema_of[REFERENCE_CYCLE]
+    used: set[tuple[str, str, str]] = set()
+    out = []
+    for row in rows:
+        cycle, key, reference_key = row["cycle_code"], row["question_key"], row["reference_question_key"]
+        reference_options = options.get((reference_schema, reference_key))
+        if cycle == REFERENCE_CYCLE or not reference_options:
+            out.append(row)
+            continue
+        values = json.loads(row["value_map"]) if row["value_map"] else {}
+        for value, title in options.get((schema_of[cycle], key), {}).items():
+            listed = exceptions.get((cycle, key, value))
+            translated = values.get(value, value)
+            if translated in reference_options:
+                continue  # carried already; a row listing it is stale (reported below)
+            where = f"{path}: cycle {cycle} question {key} value {value!r} ({title!r})"
+            if listed is None:
+                raise RegistryError(
+                    f"{where} reaches {reference_key} as {translated!r}, which is not an option of "
+                    f"{reference_schema} {reference_key} ({', '.join(reference_options)}): map it "
+                    "(reference_value) or list it as a known loss (empty reference_value) in "
+                    f"seeds/{ANSWER_VALUE_EXCEPTIONS}"
+                )
+            if listed and listed not in reference_options:
+                raise RegistryError(
+                    f"{where}: reference_value {listed!r} is not an option of {reference_schema} "
+                    f"{reference_key} ({', '.join(reference_options)})"
+                )
+            used.add((cycle, key, value))
+            if listed:
+                values[value] = listed
+        out.append({**row, "value_map": json.dumps(values, sort_keys=True) if values else None})
+    for line, (cycle, key, value) in enumerate(exceptions, start=2):
+        if (cycle, key, value) not in used:
+            raise RegistryError(
+                f"{path}, line {line}: cycle {cycle} question {key} value {value!r} is not an option "
+                "that the crosswalk loses (stale row, or a typo): remove or fix it"
+            )
+    return out
+
+
 def write_crosswalk(dbt_project_dir: Path, cycles: list[Cycle], out_dir: Path) -> Path:
     """Validate the mappings and write ``question_crosswalk.parquet`` for dbt."""
-    rows = list(crosswalk_rows(cycles, load_edges(dbt_project_dir, cycles), questionnaires(dbt_project_dir)))
+    rows = build_crosswalk(dbt_project_dir, cycles)
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / "question_crosswalk.parquet"
     tmp = target.with_suffix(".tmp")
@@ -187,6 +253,33 @@ def _path(start: str, goal: str, edges: list[Edge]) -> list[tuple[Edge, bool]] |
                     seen.add(there)
                     frontier.append((there, [*path, (edge, upward)]))
     return None
+
+
+def _answer_value_exceptions(path: Path) -> dict[tuple[str, str, str], str]:
+    """``(cycle_code, question_key, answer_value) -> reference_value`` ('' = known loss), in file order."""
+    if not path.is_file():
+        return {}
+    rows = read_csv(path)
+    if rows and tuple(rows[0]) != ANSWER_VALUE_EXCEPTION_COLUMNS:
+        raise RegistryError(f"{path}: expected columns {', '.join(ANSWER_VALUE_EXCEPTION_COLUMNS)}")
+    out: dict[tuple[str, str, str], str] = {}
+    for line, row in enumerate(rows, start=2):
+        key = (row["cycle_code"], row["question_key"], row["answer_value"])
+        where = f"{path}, line {line}: cycle {key[0]} question {key[1]} value {key[2]!r}"
+        if key in out:
+            raise RegistryError(f"{where} is listed twice")
+        if not (row["reason"] or "").strip():
+            raise RegistryError(f"{where} has no reason")
+        out[key] = row["reference_value"] or ""
+    return out
+
+
+def _options(dbt_project_dir: Path) -> dict[tuple[str, str], dict[str, str]]:
+    """``(report_type, question_key) -> {option value: English label}`` from ``bch_question_options``."""
+    options: dict[tuple[str, str], dict[str, str]] = {}
+    for row in read_csv(seeds_dir(dbt_project_dir) / "bch_question_options.csv"):
+        options.setdefault((row["report_type"], row["question_key"]), {})[row["value"]] = row["title_en"]
+    return options
 
 
 def _known_exceptions(dbt_project_dir: Path) -> set[tuple[str, str]]:

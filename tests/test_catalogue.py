@@ -41,6 +41,28 @@ def test_every_catalogue_row_resolves():
             r"indicator c_ra_for_all_decisions: population_values \['yes'\]",
         ),
         (
+            "Q168,true,cpb_parties,,,,,pct_parties,higher_is_better,true",
+            "Q168,true,cpb_parties,,,,,pct_parties,better,true",
+            r"indicator j_monitoring_enforcement: polarity 'better' is not one of",
+        ),
+        (
+            "Q168,true,cpb_parties,,,,,pct_parties,higher_is_better,true",
+            "Q168,true,cpb_parties,,,,,pct_parties,higher_is_better,yes",
+            r"indicator j_monitoring_enforcement: baseline_comparable 'yes' is not one of",
+        ),
+        (
+            "answer_all_in,Q065_a|Q065_b|Q065_c,",
+            "answer_every,Q065_a|Q065_b|Q065_c,",
+            r"indicator c_people_trained_ra: rule 'answer_every' is not a rule of source 'national_report'",
+        ),
+        (
+            # all-of: every met value must be an option of every listed question (Q066 is Yes/No)
+            "answer_all_in,Q065_a|Q065_b|Q065_c,",
+            "answer_all_in,Q065_a|Q065_b|Q066,",
+            r"indicator c_people_trained_ra: met value\(s\) \['1\+', '10\+', '50\+', '100\+'\] are not "
+            r"options of every one of",
+        ),
+        (
             "has_record,,,cpb_parties,,,biosafetyLaw",
             "has_record,,,cpb_parties,,,biosafetyLow",
             r"indicator i_laws_published: record_schema 'biosafetyLow'",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.crosswalk import crosswalk_rows, load_edges
+from orchestration.crosswalk import build_crosswalk, crosswalk_rows, load_edges
 from orchestration.registry import RegistryError, load_cycles, questionnaires
 
 DBT = Path(__file__).resolve().parents[1] / "dbt_project"
@@ -58,3 +58,61 @@ def test_contact_fields_of_the_5th_report_are_known_exceptions_not_errors(dbt_co
     (dbt_copy / "seeds" / "mapping_exceptions.csv").write_text("mapping_file,question_key,reason\n")
     with pytest.raises(RegistryError, match=r"cpbNationalReport5-4.json: key 'Q001' is not a question"):
         rows_for(dbt_copy)
+
+
+# Answer values the mappings cannot carry: translated or listed in answer_value_exceptions.csv.
+def checked_rows(dbt_dir=DBT):
+    return build_crosswalk(dbt_dir, load_cycles(dbt_dir))
+
+
+def value_map(rows, cycle, key):
+    (row,) = [r for r in rows if r["cycle_code"] == cycle and r["question_key"] == key]
+    return json.loads(row["value_map"] or "{}")
+
+
+def test_listed_translations_reach_the_value_map_and_known_losses_do_not():
+    rows = checked_rows()
+    assert value_map(rows, "nr2", "Q146") == {"true.some": "true"}  # "Yes, a few" needs remain
+    assert value_map(rows, "nr5", "Q017") == {"true.some": "true"}
+    # the BCH's 5-4 map keys NR4 "1 to 4" by "5-", so inverted it turned NR5 "1+" into "5-"
+    assert value_map(rows, "nr5", "Q131")["1+"] == "1+"
+    assert "3+" not in value_map(rows, "nr2", "S033")  # "3 or more": known loss
+
+
+def edit_exceptions(dbt_copy, drop=None, add=()):
+    path = dbt_copy / "seeds" / "answer_value_exceptions.csv"
+    lines = [line for line in path.read_text().splitlines() if not (drop and line.startswith(drop))]
+    path.write_text("\n".join([*lines, *add]) + "\n")
+
+
+def test_an_unlisted_lost_value_fails_naming_file_question_and_value(dbt_copy):
+    edit_exceptions(dbt_copy, drop="nr2,S033,3+,")
+    with pytest.raises(
+        RegistryError,
+        match=r"answer_value_exceptions.csv: cycle nr2 question S033 value '3\+' \('3 or more'\) reaches",
+    ):
+        checked_rows(dbt_copy)
+
+
+def test_a_lossy_hand_made_mapping_fails_until_translated_or_listed(dbt_copy):
+    # 4-2 made to translate the baseline's Q026 (contained use) "true" into a code NR4 Q024 lacks
+    path = dbt_copy / "mappings" / "cpbNationalReport4-2.json"
+    data = json.loads(path.read_text(encoding="utf-8-sig"))
+    data["Q024"] = {"question": "Q026", "valueMapping": {"true": "yes"}}
+    path.write_text(json.dumps(data))
+    with pytest.raises(RegistryError, match=r"nr2 question Q026 value 'true' \('Yes'\) reaches Q024"):
+        checked_rows(dbt_copy)
+    edit_exceptions(dbt_copy, add=["nr2,Q026,true,true,hand-made: Yes is Yes"])
+    assert value_map(checked_rows(dbt_copy), "nr2", "Q026") == {"true": "true"}
+    edit_exceptions(dbt_copy, drop="nr2,Q026,true,", add=["nr2,Q026,true,,hand-made: known loss"])
+    assert value_map(checked_rows(dbt_copy), "nr2", "Q026") == {"true": "yes"}  # dbt drops it
+
+
+def test_a_translation_to_a_non_option_or_a_stale_row_fails(dbt_copy):
+    edit_exceptions(dbt_copy, drop="nr2,S033,3+,", add=["nr2,S033,3+,3+,not an NR4 option"])
+    with pytest.raises(RegistryError, match=r"S033 value '3\+' .*reference_value '3\+' is not an option"):
+        checked_rows(dbt_copy)
+    stale = "nr2,S033,5+,5+,not lost"
+    edit_exceptions(dbt_copy, drop="nr2,S033,3+,", add=["nr2,S033,3+,,known loss", stale])
+    with pytest.raises(RegistryError, match=r"line \d+: cycle nr2 question S033 value '5\+' is not"):
+        checked_rows(dbt_copy)

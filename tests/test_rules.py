@@ -2,7 +2,8 @@
 
 Cycle nr4: cutoff 2020-01-15, deadline 2019-10-01, period for BCH records after nr3's cutoff
 (2016-01-31). Parties: dz, ke, ng (Africa), br, mx (GRULAC), de (WEOG); Supplementary-Protocol
-Parties at the cutoff: dz and ke (ng only from 2020-06-01).
+Parties at the cutoff: dz and ke (ng only from 2020-06-01). The baseline nr2 (cutoff 2011-12-31)
+has reports of dz, ke and br.
 """
 
 import pytest
@@ -59,6 +60,12 @@ def run(tmp_path_factory):
                         Q075=v("true"),
                         Q078=v("true"),
                         Q171={"identifier": SP_FULL},
+                        Q065_a=v("1+"),
+                        Q065_b=v("10+"),
+                        Q065_c=v("100+"),
+                        Q066=v("false"),
+                        Q071_a=v("true"),
+                        Q134=v("false"),
                     ),
                     report(
                         "ke",
@@ -68,6 +75,11 @@ def run(tmp_path_factory):
                         Q075=v("true"),
                         Q078=v("false"),
                         Q171={"identifier": SP_PARTIAL},
+                        Q065_a=v("1+"),
+                        Q065_b=v("0"),
+                        Q065_c=v("1+"),
+                        Q066=v("false"),
+                        Q134=v("false"),
                     ),
                     # ng answers Q078 although its Q075 "false" does not enable it,
                     # and Q171 before it is a Party to the Supplementary Protocol
@@ -79,10 +91,20 @@ def run(tmp_path_factory):
                         Q075=v("false"),
                         Q078=v("true"),
                         Q171={"identifier": SP_FULL},
+                        Q065_a=v("10+"),  # Q065_c left blank
+                        Q065_b=v("1+"),
                     ),
-                    report("br", 4, "2019-06-01", Q075=v("false")),
-                    report("de", 5, "2019-12-01", Q101=v("100+")),  # after the deadline, before the cutoff
-                ]
+                    report("br", 4, "2019-06-01", Q075=v("false"), Q134=v("true")),
+                    report(  # after the deadline, before the cutoff
+                        "de", 5, "2019-12-01", Q101=v("100+"), Q065_a=v("0"), Q065_b=v("0"), Q065_c=v("0")
+                    ),
+                ],
+                # the baseline asks Q134 as Q146, with a third option "Yes, a few" (true.some)
+                "nr2": [
+                    report("dz", 21, "2011-06-01", Q146="true.some"),
+                    report("ke", 22, "2011-06-01", Q146="false"),
+                    report("br", 23, "2011-06-01", Q146="true"),
+                ],
             },
             decision_types=[
                 {"identifier": ART10, "name": "Article 10", "narrowerTerms": [ART10_NARROW]},
@@ -181,3 +203,42 @@ def test_baseline_period_and_relative_change(run):
         "where indicator_code = 'i_laws_published' and cycle_code = 'nr4' and region_code = 'global'"
     )
     assert rows == [(0.0, 1.0, None)]
+
+
+def test_answer_all_in_needs_every_question_answered_and_met(run):
+    # Q065_a/b/c (people trained in RA, RM, monitoring): dz 1+/10+/100+ met; ke 1+/0/1+ not met;
+    # de 0/0/0 not met; ng left Q065_c blank: not answered; br, mx nothing
+    assert status(run, "c_people_trained_ra")[:3] == (3, 1, 33.33)
+    assert run.query(
+        "select status from marts.fct_party_indicator where indicator_code = 'c_people_trained_ra' "
+        "and cycle_code = 'nr4' and party_code = 'ng'"
+    ) == [("not_answered",)]
+
+
+def test_answer_in_over_several_questions_is_any_of_them(run):
+    # Q066|Q071_a|Q071_b = true: dz (Q066 false, Q071_a true) met; ke (Q066 false only) not met
+    assert status(run, "c_ra_guidance_used")[:3] == (2, 1, 50.0)
+
+
+def test_baseline_partial_answer_is_translated_through_answer_value_exceptions(run):
+    # b_cb_needs_met = Q134 "false" (no needs remain). nr2 Q146: dz "Yes, a few" -> true (not met),
+    # ke false (met), br true. nr4: dz false, ke false, br true. Comparable set {dz, ke, br}:
+    # baseline 1/3, cycle 2/3, +33.33 points. Without the translation dz would drop out: 1/2 and 1/2.
+    rows = run.query(
+        "select n_comparable, baseline_n_met, cycle_n_met, round(change_pp, 2) from marts.indicator_progress "
+        "where indicator_code = 'b_cb_needs_met' and cycle_code = 'nr4' and region_code = 'global'"
+    )
+    assert rows == [(3, 1, 2, 33.33)]
+
+
+def test_indicator_without_a_comparable_baseline_has_no_progress_row(run):
+    # e_sp_party: 2 of 6 at the nr4 cutoff, 0 in 2011 (the Supplementary Protocol was not in force)
+    # would read +33.33 points; baseline_comparable = false gives it no row at all
+    assert status(run, "e_sp_party", "nr2")[:2] == (6, 0)
+    assert run.query("select count(*) from marts.indicator_progress where indicator_code = 'e_sp_party'") == [
+        (0,)
+    ]
+    assert run.query(
+        "select polarity, baseline_comparable from marts.dim_indicator "
+        "where indicator_code = 'e_sp_no_process'"
+    ) == [("lower_is_better", True)]

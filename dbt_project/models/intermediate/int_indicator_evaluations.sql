@@ -24,24 +24,43 @@ counted_answers as (
     select * from {{ ref('int_counted_answers') }}
 ),
 
--- answer_in: any selected value is one of met_values; count_above_zero: any count option but "0"
-national_report as (
+-- Per listed question a Party answered: does a selected value meet the rule? answer_in and
+-- answer_all_in: a selected value is one of met_values; count_above_zero: a count option but "0".
+national_report_questions as (
     select
         i.indicator_code,
         a.cycle_code,
         a.party_code,
+        a.reference_question_key,
         bool_or(
             case i.rule
                 when 'answer_in' then list_contains(i.met_value_list, a.reference_value)
+                when 'answer_all_in' then list_contains(i.met_value_list, a.reference_value)
                 when 'count_above_zero' then a.reference_value <> '0'
             end
-        ) as is_met,
-        null::bigint as n_records,
-        null::bigint as n_records_met
+        ) as is_question_met
     from indicators as i
     inner join counted_answers as a on list_contains(i.question_keys, a.reference_question_key)
     where i.source = 'national_report'
     group by all
+),
+
+-- answer_in, count_above_zero: met when any listed question is met. answer_all_in: answered only
+-- when every listed question is answered (a partly filled set is a blank, as on the form), met
+-- when every one is met.
+national_report as (
+    select
+        i.indicator_code,
+        q.cycle_code,
+        q.party_code,
+        case when i.rule = 'answer_all_in' then bool_and(q.is_question_met) else bool_or(q.is_question_met) end
+            as is_met,
+        null::bigint as n_records,
+        null::bigint as n_records_met
+    from indicators as i
+    inner join national_report_questions as q on i.indicator_code = q.indicator_code
+    group by i.indicator_code, i.rule, i.question_keys, q.cycle_code, q.party_code
+    having i.rule <> 'answer_all_in' or count(*) = len(list_distinct(i.question_keys))
 ),
 
 -- a record matches a filter through its categories, decision types or their broader types

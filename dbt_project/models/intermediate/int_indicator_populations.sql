@@ -5,14 +5,19 @@ with indicators as (
 ),
 
 cycles_with_question as (
-    -- a national-report indicator applies to the cycles whose questionnaire maps to its question
-    select distinct
+    -- a national-report indicator applies to the cycles whose questionnaire maps to one of its
+    -- questions (answer_all_in: to every one of them, else no Party of the cycle could answer it)
+    select
         i.indicator_code,
         x.cycle_code
     from indicators as i
     inner join {{ ref('stg_bch__question_crosswalk') }} as x
         on list_contains(string_split(i.nr4_question_keys, '|'), x.reference_question_key)
     where i.source = 'national_report'
+    group by i.indicator_code, i.rule, i.nr4_question_keys, x.cycle_code
+    having
+        i.rule <> 'answer_all_in'
+        or count(distinct x.reference_question_key) = len(list_distinct(string_split(i.nr4_question_keys, '|')))
     union
     select
         i.indicator_code,

@@ -13,6 +13,8 @@ select
     indicators.population_values,
     indicators.record_schema,
     indicators.record_filter,
-    indicators.value_kind
+    indicators.value_kind,
+    indicators.polarity,
+    indicators.baseline_comparable
 from {{ ref('indicators') }} as indicators
 left join {{ ref('thematic_areas') }} as areas on indicators.thematic_area = areas.thematic_area

@@ -15,7 +15,8 @@ with cycles as (
 indicators as (
     select
         indicator_code,
-        source
+        source,
+        baseline_comparable
     from {{ ref('indicators') }}
 ),
 
@@ -43,7 +44,9 @@ status as (
 ),
 
 pairs as (
-    -- (indicator, cycle) pairs where both the cycle and its baseline have the indicator
+    -- (indicator, cycle) pairs where both the cycle and its baseline have the indicator, and the
+    -- baseline could have the fact (catalogue baseline_comparable; e.g. not the Supplementary
+    -- Protocol, which was not in force at the baseline)
     select distinct
         current_cycle.indicator_code,
         indicators.source,
@@ -56,6 +59,7 @@ pairs as (
             cycles.baseline_cycle_code = baseline.cycle_code
             and current_cycle.indicator_code = baseline.indicator_code
     inner join indicators on current_cycle.indicator_code = indicators.indicator_code
+    where indicators.baseline_comparable
 ),
 
 comparable as (
