@@ -123,6 +123,7 @@ class Catalogue:
 
     def __post_init__(self):
         self.by_key = {q.key: q for q in self.questions}
+        self.position = {q.key: i for i, q in enumerate(self.questions)}
 
 
 @dataclass(frozen=True)
@@ -275,6 +276,22 @@ def effective(report: Report, catalogue: Catalogue) -> dict:
             continue
         shown[q.key] = report.answers[q.key]
     return shown
+
+
+def shown_answer(report: Report, catalogue: Catalogue, key: str):
+    """One answer as ``effective`` shows it (None: blank or disabled), without reading the rest of
+    the form: a rule counts only when its source comes earlier in the form, as in ``effective``."""
+    if key in report.blank or key not in report.answers:
+        return None
+    rules = catalogue.rules.get(key)
+    position = catalogue.position[key]
+    if rules and not any(
+        catalogue.position.get(r.source, position) < position
+        and rule_passes(r, shown_answer(report, catalogue, r.source))
+        for r in rules
+    ):
+        return None
+    return report.answers[key]
 
 
 def option_weights(question: Question, rng: random.Random) -> list[float]:
@@ -1051,7 +1068,8 @@ def regional_split(govs: list[str], regions: list[tuple], countries: dict[str, C
 
 def would_answer(report: Report, catalogue: Catalogue, key: str) -> bool:
     """A blank answer that would be shown (its question enabled) if it were filled in."""
-    return key in report.blank and key in effective(replace(report, blank=report.blank - {key}), catalogue)
+    filled = replace(report, blank=report.blank - {key})
+    return key in report.blank and shown_answer(filled, catalogue, key) is not None
 
 
 def baseline_change(t: Target) -> float:
@@ -1080,11 +1098,11 @@ class Calibration:
         self.cutoff4 = cutoff4
         self.rng4, self.rng2 = rng_for("calibrate", "nr4"), rng_for("calibrate", "nr2")
 
-    def shown4(self, g: str) -> dict:
-        return effective(self.reports4[g], self.cat4)
+    def answer4(self, g: str, key: str):
+        return shown_answer(self.reports4[g], self.cat4, key)
 
-    def shown2(self, g: str) -> dict:
-        return effective(self.reports2[g], self.cat2)
+    def answer2(self, g: str, key: str):
+        return shown_answer(self.reports2[g], self.cat2, key)
 
     def about(self, t: Target) -> list[str]:
         """Counted NR4 filers the indicator is about (SP Parties; the catalogue's population)."""
@@ -1092,7 +1110,7 @@ class Calibration:
         govs = [g for g in sorted(self.reports4) if not t.sp_only or self.countries[g].is_sp_party(cutoff)]
         if t.population:
             key, values = t.population
-            govs = [g for g in govs if meets(self.shown4(g).get(key), values)]
+            govs = [g for g in govs if meets(self.answer4(g, key), values)]
         return govs
 
     def in_baseline_population(self, t: Target, g: str) -> bool:
@@ -1100,7 +1118,7 @@ class Calibration:
         if not t.population:
             return True
         key2, value_map = self.mapping[t.population[0]]
-        return meets([value_map.get(v, v) for v in self.shown2(g).get(key2, [])], t.population[1])
+        return meets([value_map.get(v, v) for v in self.answer2(g, key2) or []], t.population[1])
 
     def run(self, t: Target) -> None:
         if t.key in self.mapping:
@@ -1124,7 +1142,7 @@ class Calibration:
         """An unmapped question: the share of every Party that answered in NR4. An optional
         question's group may be resized by NR4 blanks (e.g. the ~30 SP Parties of Q171)."""
         about = self.about(t)
-        govs = [g for g in about if t.key in self.shown4(g)]
+        govs = [g for g in about if self.answer4(g, t.key) is not None]
         if not self.cat4.by_key[t.key].mandatory:
             spare = [g for g in about if would_answer(self.reports4[g], self.cat4, t.key)]
             govs = resize(
@@ -1142,9 +1160,9 @@ class Calibration:
     def comparable_figures(self, t: Target) -> None:
         """A mapped question: the published share and change hold over the comparable set."""
         key2, value_map = self.mapping[t.key]
-        answering = [g for g in self.about(t) if t.key in self.shown4(g)]
+        answering = [g for g in self.about(t) if self.answer4(g, t.key) is not None]
         paired = [g for g in answering if g in self.reports2 and self.in_baseline_population(t, g)]
-        comparable = [g for g in paired if key2 in self.shown2(g)]
+        comparable = [g for g in paired if self.answer2(g, key2) is not None]
         if not t.keep:  # a narrower target on the question already sized its comparable set
             comparable = self.size_comparable(t, paired, comparable, key2)
         self.translate(t, comparable, key2, value_map)
@@ -1152,8 +1170,8 @@ class Calibration:
         self.set_baseline(t, comparable, key2, value_map)
 
     def size_comparable(self, t: Target, paired: list[str], comparable: list[str], key2: str) -> list[str]:
-        """Blank or restore the fewest NR2 answers so that the regional and global figures are
-        reachable (or the published size is met exactly)."""
+        """Blank or restore the fewest NR2 answers so that the published regional and global
+        figures are reachable (or the published size is met exactly)."""
 
         def drop(g):
             self.reports2[g].blank.add(key2)
@@ -1169,11 +1187,10 @@ class Calibration:
             pool = [g for g in spare if self.countries[g].region == region]
             ok = partial(figures_reachable, pct, change)
             sized += resize(members, pool, ok, drop, restore, self.rng2)
-        change = baseline_change(t)
 
-        def ok_global(size: int) -> bool:
+        def ok_global(size: int) -> bool:  # a change drawn here need not land within half a point
             n = size + len(sized)
-            return n == t.comparable if t.comparable else figures_reachable(t.pct, change, n)
+            return n == t.comparable if t.comparable else figures_reachable(t.pct, t.change, n)
 
         pool = [g for g in spare if self.countries[g].region not in constrained]
         return sorted(sized + resize(rest, pool, ok_global, drop, restore, self.rng2))
@@ -1209,7 +1226,7 @@ class Calibration:
         flippable = frozenset(v for v in valid if value_map.get(v, v) not in t.keep)
         met2 = frozenset(v for v in valid if value_map.get(v, v) in met4)
         fill_met, fill_unmet = sorted(met2 & flippable), sorted(flippable - met2)
-        later = {g: meets(self.shown4(g)[t.key], met4) for g in comparable}
+        later = {g: meets(self.answer4(g, t.key), met4) for g in comparable}
 
         def now(members: list[str]) -> float:
             return 100 * sum(later[g] for g in members) / len(members)
@@ -1228,7 +1245,8 @@ class Calibration:
             fixed += n
         baseline_pct = now(comparable) - baseline_change(t)
         apply(rest, closest_count(baseline_pct, len(comparable)) - fixed)
-        others = [g for g in sorted(self.reports2) if g not in comparable and key2 in self.shown2(g)]
+        answered = [g for g in sorted(self.reports2) if self.answer2(g, key2) is not None]
+        others = [g for g in answered if g not in comparable]
         loose = frozenset(v for v in q2.values if value_map.get(v, v) not in t.keep)
         n = closest_count(baseline_pct, len(others))
         set_met_count(
