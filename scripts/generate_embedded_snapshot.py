@@ -30,6 +30,7 @@ import sys
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -66,7 +67,7 @@ REGION_GUIDS = {}  # region_code -> BCH identifier; filled from dbt_project/seed
 class Country:
     code: str  # lower-case ISO alpha-2 ("eu" for the European Union)
     name: str
-    region: str
+    region: str | None  # UN regional group; None for the European Union
     cpb: dict  # instrument, deposit, signature, party (ISO dates or "")
     sp: dict
 
@@ -122,6 +123,7 @@ class Catalogue:
 
     def __post_init__(self):
         self.by_key = {q.key: q for q in self.questions}
+        self.position = {q.key: i for i, q in enumerate(self.questions)}
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,11 @@ def read_csv(path: Path) -> list[dict]:
         return list(csv.DictReader(fh))
 
 
+# A Party in no UN regional group: it counts in `global` only. parties_detail.csv puts the EU in
+# WEOG by a CBD counting convention (its parties/README.md); the BCH regions thesaurus does not.
+NO_UN_GROUP = frozenset({"eu"})
+
+
 def load_countries(reference: Path) -> list[Country]:
     countries = []
     for row in read_csv(reference / "parties" / "parties_detail.csv"):
@@ -149,7 +156,8 @@ def load_countries(reference: Path) -> list[Country]:
             }
             for prefix in ("cpb", "sp")
         }
-        countries.append(Country(row["iso2"], row["name"], row["un_region"], treaty["cpb"], treaty["sp"]))
+        region = None if row["iso2"] in NO_UN_GROUP else row["un_region"]
+        countries.append(Country(row["iso2"], row["name"], region, treaty["cpb"], treaty["sp"]))
     return countries
 
 
@@ -270,6 +278,22 @@ def effective(report: Report, catalogue: Catalogue) -> dict:
     return shown
 
 
+def shown_answer(report: Report, catalogue: Catalogue, key: str):
+    """One answer as ``effective`` shows it (None: blank or disabled), without reading the rest of
+    the form: a rule counts only when its source comes earlier in the form, as in ``effective``."""
+    if key in report.blank or key not in report.answers:
+        return None
+    rules = catalogue.rules.get(key)
+    position = catalogue.position[key]
+    if rules and not any(
+        catalogue.position.get(r.source, position) < position
+        and rule_passes(r, shown_answer(report, catalogue, r.source))
+        for r in rules
+    ):
+        return None
+    return report.answers[key]
+
+
 def option_weights(question: Question, rng: random.Random) -> list[float]:
     """Per-question answer frequencies: Yes-type answers are somewhat more common than No."""
     weights = []
@@ -330,27 +354,28 @@ class CyclePlan:
         return [f.government for f in self.filings if f.counted]
 
 
-NR4_REGION_QUOTAS = {"africa": 30, "asia_pacific": 24, "cee": 17, "grulac": 12, "weog": 16}  # 99 reports
+# 99 counted NR4 reports per UN regional group; None is the European Union, in no group
+NR4_REGION_QUOTAS = {"africa": 30, "asia_pacific": 24, "cee": 17, "grulac": 12, "weog": 15, None: 1}
+# NR4 filers with no baseline at all: Parties only since after the NR2 cutoff, and older Parties
+# that filed no NR2 by its cutoff. With NR2 blanks they size the comparable sets (93 at most).
+NR4_NEWER_PARTIES = 4
+NR4_WITHOUT_NR2 = 2
+NR2_COUNTED = 140
 
 
 def plan_filings(countries: list[Country], cycles: dict[str, Cycle]) -> dict[str, CyclePlan]:
     """Choose who reports in each cycle: counted filers, late filers, double filers, non-Parties."""
     rng = rng_for("filings")
-    by_code = {c.code: c for c in countries}
     nr2, nr3, nr4, nr5 = (cycles[k] for k in ("nr2", "nr3", "nr4", "nr5"))
 
     def parties(cutoff):
         return [c.code for c in countries if c.is_party(cutoff)]
 
-    nr4_counted = []
-    for region, quota in NR4_REGION_QUOTAS.items():
-        pool = [c for c in parties(nr4.cutoff) if by_code[c].region == region]
-        nr4_counted += sorted(rng.sample(pool, quota))
     p2 = parties(nr2.cutoff)
-    nr2_counted = sorted(
-        [c for c in nr4_counted if c in p2 and rng.random() < 0.9]
-        + rng.sample([c for c in p2 if c not in nr4_counted], 57)
-    )
+    nr4_counted, without_nr2 = _nr4_filers(countries, p2, parties(nr4.cutoff), rng)
+    with_nr2 = [c for c in nr4_counted if c in p2 and c not in without_nr2]
+    others = [c for c in p2 if c not in nr4_counted]
+    nr2_counted = sorted(with_nr2 + rng.sample(others, NR2_COUNTED - len(with_nr2)))
     nr3_counted = sorted(rng.sample(parties(nr3.cutoff), 105))
     nr5_counted = sorted(rng.sample(parties(nr5.cutoff), 101))
 
@@ -376,6 +401,24 @@ def plan_filings(countries: list[Country], cycles: dict[str, Cycle]) -> dict[str
         ),
     }
     return plans
+
+
+def _nr4_filers(countries: list[Country], p2: list[str], p4: list[str], rng) -> tuple[list[str], list[str]]:
+    """The counted NR4 filers by regional quota, and the NR2-era Parties among them with no NR2.
+
+    Filers without a baseline come only from groups with no regional figure: a regional share is
+    reachable only with certain comparable-set sizes (GRULAC's 8% needs 12 or 13 Parties; Africa's
+    30% with +10 points needs 10, 20 or 30), so those groups keep all their filers comparable.
+    """
+    regional = {region for t in NR4_TARGETS for region, *_ in t.regions}
+    region = {c.code: c.region for c in countries}
+    newer = [c for c in p4 if c not in p2 and region[c] not in regional]
+    filers = rng.sample(newer, NR4_NEWER_PARTIES)
+    for group, quota in NR4_REGION_QUOTAS.items():
+        pool = [c for c in p2 if region[c] == group]
+        filers += rng.sample(pool, quota - sum(region[c] == group for c in filers))
+    older = [c for c in sorted(filers) if c in p2 and region[c] not in regional and region[c]]
+    return sorted(filers), sorted(rng.sample(older, NR4_WITHOUT_NR2))
 
 
 def _plan(
@@ -573,7 +616,7 @@ def term(term_id: int, identifier: str, name: str, *, broader=(), narrower=()) -
 
 def country_terms(countries: list[Country]) -> list[dict]:
     return [
-        term(1000 + i, c.code, c.name, broader=[REGION_GUIDS[c.region]])
+        term(1000 + i, c.code, c.name, broader=[REGION_GUIDS[c.region]] if c.region else [])
         for i, c in enumerate(sorted(countries, key=lambda c: c.code))
     ]
 
@@ -583,12 +626,19 @@ SIDS_SAMPLE = ("ag bb bs cv dm fj gd jm ki km mv mh mu nr pw sb sc st tt to tv v
 
 
 def region_terms(countries: list[Country]) -> list[dict]:
-    """The five UN regional groups plus groupings that the pipeline must ignore."""
+    """The five UN regional groups plus groupings that the pipeline must ignore.
+
+    As served with ``?relations``, a group lists its members twice: ``narrowerTerms`` (direct
+    children) and ``expandedNarrowerTerms`` (all descendants); a group's children are countries,
+    so both hold the same codes. The European Union is in none of them.
+    """
     names = {r["region_code"]: r["name"] for r in read_csv(SEEDS / "regions.csv")}
     terms = []
     for i, (region, guid) in enumerate(REGION_GUIDS.items()):
         members = sorted(c.code for c in countries if c.region == region)
-        terms.append(term(2000 + i, guid, names[region], narrower=members))
+        group = term(2000 + i, guid, names[region], narrower=members)
+        group["expandedNarrowerTerms"] = list(members)
+        terms.append(group)
     rng = rng_for("regions")
     terms.append(term(2100, new_guid(rng), "European Union", narrower=EU_MEMBERS))
     terms.append(term(2101, new_guid(rng), "Small Island Developing States", narrower=SIDS_SAMPLE))
@@ -643,13 +693,15 @@ SCHEMAS = tuple(SHORT_CODES)
 INDEX_END = date(2026, 6, 30)  # nothing in the snapshot is newer than the extraction
 NON_PARTY_RECORD_GOVS = ["us", "ca", "ar", "au", "ru"]
 
-# Calibrated record figures (see GENERATOR_NOTES.md): Article 10/11 decisions created in each
+# Calibrated record figures (see scripts/README.md): Article 10/11 decisions created in each
 # cycle's period by Parties at its cutoff, and how many of them link a risk assessment.
 DECISIONS_PER_PERIOD = {"nr2": (200, 158), "nr3": (380, 334), "nr4": (554, 532), "nr5": (480, 462)}
 LAW_PARTIES = {"nr2": 157, "nr4": 163}
 # focal-point category -> (holders at the nr4 cutoff among Parties at both cutoffs, among newer
-# Parties, holders at the nr2 cutoff)
-FOCAL_POINTS = {"CPB-FP1": (149, 8, 144), "BCH-FP": (157, 9, 150), "CPB-A17-FP": (110, 6, 60)}
+# Parties, holders at the nr2 cutoff). A record indicator's change compares each cycle's share of
+# all its Parties (171 at nr4, 161 at nr2): Article 17 is 116/171 = 67.8% against 59/161 = 36.6%,
+# +31.2 points.
+FOCAL_POINTS = {"CPB-FP1": (149, 8, 144), "BCH-FP": (157, 9, 150), "CPB-A17-FP": (110, 6, 59)}
 
 
 class RecordFactory:
@@ -825,13 +877,18 @@ SP_FULL = "74B17D51-786F-3D68-3B76-A50121842925"
 
 @dataclass(frozen=True)
 class Target:
-    """One NR4 indicator: share of answering Parties whose answer meets ``met`` (percent), and its
-    change in points against the NR2 baseline over the comparable set.
+    """One NR4 indicator's published figure, as the Secretariat computed it (SBI/3/3 para 11).
+
+    A question mapped to the baseline (4-2 mapping) has comparable-set figures: ``pct`` is the
+    share of the comparable set (Parties with a counted NR4 answer and a translatable NR2 answer)
+    whose NR4 answer meets ``met``, and ``change`` the points gained over the same set. An
+    unmapped question's ``pct`` is the share of all Parties that answered in NR4.
 
     ``chosen`` names the figures picked here as plausible because none is published (or only a
-    direction); a change left as None is drawn in ``baseline_change``. ``answered`` fixes how many
-    Parties answer (a published count and percentage together imply it). ``keep`` protects the
-    answers a narrower target on the same question set.
+    direction); a change left as None is drawn in ``baseline_change``. ``comparable`` fixes the
+    comparable set's size (a published count and percentage together imply it). ``population``
+    (NR4 key, values) narrows who the indicator is about, as in the catalogue. ``keep`` protects
+    the answers a narrower target on the same question set.
     """
 
     indicator: str
@@ -840,9 +897,10 @@ class Target:
     pct: float
     change: float | None = None
     chosen: tuple = ()
-    answered: int | None = None
-    regions: tuple = ()  # (region, pct, change or None)
+    comparable: int | None = None
+    regions: tuple = ()  # (region, pct, change or None), over the region's comparable set
     sp_only: bool = False
+    population: tuple | None = None
     keep: frozenset = frozenset()  # answers never flipped (calibrated by an earlier, narrower target)
 
 
@@ -857,11 +915,11 @@ NR4_TARGETS = [
     Target("a_measures_full_or_partial", "Q014", frozenset({FULL, PARTIAL}), 94, keep=frozenset({FULL})),
     Target("a_budget_mechanism", "Q017", yes("true.some"), 81),
     Target("a_permanent_staff", "Q018", yes(), 94),
-    Target("a_staff_adequate", "Q019_adq", yes(), 50),
+    Target("a_staff_adequate", "Q019_adq", yes(), 50, population=("Q018", yes())),
     Target("h_transit_regulated", "Q023", yes("true.some"), 70, 6, chosen=("change",)),
     Target("h_contained_use_regulated", "Q024", yes(), 80),
-    Target("a_notification_received", "Q029", yes(), 21, -13, answered=90),
-    Target("a_art10_decision_taken", "Q033", yes(), 19, -14, answered=79),
+    Target("a_notification_received", "Q029", yes(), 21, -13, comparable=90),  # 19 of 90
+    Target("a_art10_decision_taken", "Q033", yes(), 19, -14, comparable=79),  # 15 of 79
     Target("a_ffp_import_rules", "Q042", yes(), 83, 13),
     Target("c_ra_mechanism", "Q063", yes(), 62, chosen=("pct",)),
     Target("d_capacity_detect", "Q070_a", yes(), 79),
@@ -870,7 +928,7 @@ NR4_TARGETS = [
     Target("d_capacity_monitor", "Q070_d", yes(), 71),
     Target("c_common_approaches", "Q073", yes(), 45, chosen=("pct",)),
     Target("c_ra_conducted", "Q075", yes(), 65, 9, chosen=("change",)),
-    Target("c_ra_for_all_decisions", "Q078", yes(), 70, chosen=("pct",)),
+    Target("c_ra_for_all_decisions", "Q078", yes(), 70, chosen=("pct",), population=("Q075", yes())),
     Target("h_unintentional_tbm_capacity", "Q088", yes(), 70),
     Target("f_customs_trained", "Q101", N_GT_0, 59),
     Target("f_lab_personnel_trained", "Q103", N_GT_0, 96),
@@ -964,19 +1022,6 @@ def _align_with_later(
         a_up[key] = [rng.choice(fill_met)]
 
 
-def set_answered_count(
-    reports: list[Report], catalogue: Catalogue, key: str, n: int, rng: random.Random
-) -> None:
-    answering = [r for r in reports if key in effective(r, catalogue)]
-    silent = [r for r in reports if key in r.blank]
-    if len(answering) > n:
-        for r in rng.sample(answering, len(answering) - n):
-            r.blank.add(key)
-    else:
-        for r in rng.sample(silent, n - len(answering)):
-            r.blank.discard(key)
-
-
 def closest_count(pct: float, size: int) -> int:
     """The number of ``size`` Parties closest to ``pct`` percent (halves round up)."""
     return int(pct * size / 100 + 0.5)
@@ -986,29 +1031,24 @@ def reachable(pct: float, size: int) -> bool:
     return size > 0 and abs(100 * closest_count(pct, size) / size - pct) <= 0.5
 
 
-def trim_until_reachable(members: list[str], target_pct, drop, rng: random.Random) -> list[str]:
-    """Blank a few answers of a small group until its target is reachable within half a point.
-
-    ``target_pct`` is recomputed on the remaining members (a baseline share depends on who is
-    comparable); ``drop`` blanks one government's answer.
-    """
-    members = sorted(members)
-    for _ in range(10):
-        if reachable(target_pct(members), len(members)):
-            return members
-        gone = rng.choice(members)
-        drop(gone)
-        members.remove(gone)
-    raise ValueError(f"cannot reach {target_pct(members):.1f}% in a group of {len(members)}")
+def share_reached(pct: float, size: int) -> float:
+    """The share a set of ``size`` Parties actually shows when ``pct`` is aimed at."""
+    return 100 * closest_count(pct, size) / size
 
 
-def resize_until_reachable(
-    members: list[str], spare: list[str], pct: float, drop, restore, rng: random.Random
-) -> list[str]:
-    """Blank or restore the fewest answers of a small group so that ``pct`` is reachable within half
-    a point: 30% of 29 Parties is 27.6% or 31.0%, but 8 of 27 is 29.6%; 8% needs 12 or 13."""
-    sizes = range(1, len(members) + len(spare) + 1)
-    size = min((s for s in sizes if reachable(pct, s)), key=lambda s: (abs(s - len(members)), s))
+def figures_reachable(pct: float, change: float | None, size: int) -> bool:
+    """The NR4 share and the baseline share it implies both land within half a point: about 90
+    Parties move in 1.1-point steps, so not every size can show both a share and a change."""
+    return reachable(pct, size) and (change is None or reachable(share_reached(pct, size) - change, size))
+
+
+def resize(members: list[str], spare: list[str], ok, drop, restore, rng: random.Random) -> list[str]:
+    """Drop or restore the fewest members so that the group's size passes ``ok``: 30% of 29
+    Parties is 27.6% or 31.0%, but 8 of 27 is 29.6%; 8% needs 12 or 13 Parties."""
+    sizes = [s for s in range(1, len(members) + len(spare) + 1) if ok(s)]
+    if not sizes:
+        raise ValueError(f"no reachable size for a group of {len(members)} (+{len(spare)} spare)")
+    size = min(sizes, key=lambda s: (abs(s - len(members)), s))
     members = sorted(members)
     for g in rng.sample(members, max(len(members) - size, 0)):
         drop(g)
@@ -1026,59 +1066,10 @@ def regional_split(govs: list[str], regions: list[tuple], countries: dict[str, C
     return groups, [g for g in govs if g not in taken]
 
 
-def calibrate_nr4(
-    counted: dict[str, Report], catalogue: Catalogue, countries: dict[str, Country], cutoff: date
-):
-    rng = rng_for("calibrate", "nr4")
-    for t in NR4_TARGETS:
-        calibrate_target(t, counted, catalogue, countries, cutoff, rng)
-
-
 def would_answer(report: Report, catalogue: Catalogue, key: str) -> bool:
     """A blank answer that would be shown (its question enabled) if it were filled in."""
-    return key in report.blank and key in effective(replace(report, blank=report.blank - {key}), catalogue)
-
-
-def calibrate_target(
-    t: Target,
-    counted: dict[str, Report],
-    catalogue: Catalogue,
-    countries: dict[str, Country],
-    cutoff: date,
-    rng: random.Random,
-) -> None:
-    q = catalogue.by_key[t.key]
-    if t.answered is not None:
-        set_answered_count([counted[g] for g in sorted(counted)], catalogue, t.key, t.answered, rng)
-    eligible = [g for g in sorted(counted) if not t.sp_only or countries[g].is_sp_party(cutoff)]
-    govs = [g for g in eligible if t.key in effective(counted[g], catalogue)]
-    spare = [g for g in eligible if would_answer(counted[g], catalogue, t.key)]
-    met = met_values(t, q)
-    flippable = frozenset(q.values) - t.keep
-
-    def resize(members: list[str], pool: list[str], pct: float) -> list[str]:
-        def drop(g):
-            counted[g].blank.add(t.key)
-
-        def restore(g):
-            counted[g].blank.discard(t.key)
-
-        return resize_until_reachable(members, pool, pct, drop, restore, rng)
-
-    def apply(members: list[str], n: int) -> None:
-        fill_met, fill_unmet = sorted(met & flippable), sorted(flippable - met)
-        answers = [counted[g].answers for g in members]
-        set_met_count(answers, t.key, met, n, fill_met, fill_unmet, rng, flippable)
-
-    groups, rest = regional_split(govs, [(r, pct) for r, pct, _ in t.regions], countries)
-    if not t.regions and t.answered is None and not q.mandatory:  # e.g. the ~30 SP Parties of Q171
-        rest = resize(rest, spare, t.pct)
-    size, fixed = len(rest), 0
-    for (region, *_), (pct, members) in zip(t.regions, groups, strict=True):
-        members = resize(members, [g for g in spare if countries[g].region == region], pct)
-        apply(members, closest_count(pct, len(members)))
-        size, fixed = size + len(members), fixed + closest_count(pct, len(members))
-    apply(rest, closest_count(t.pct, size) - fixed)
+    filled = replace(report, blank=report.blank - {key})
+    return key in report.blank and shown_answer(filled, catalogue, key) is not None
 
 
 def baseline_change(t: Target) -> float:
@@ -1088,68 +1079,179 @@ def baseline_change(t: Target) -> float:
     return round(rng_for("change", t.indicator).uniform(-3, 12), 1)
 
 
-def calibrate_baseline(
-    reports4: dict[str, Report],
-    reports2: dict[str, Report],
-    cat4: Catalogue,
-    cat2: Catalogue,
-    mapping: dict,
-    countries: dict[str, Country],
-) -> None:
-    """Set NR2 answers so that each NR4 indicator's change over the comparable set is reproduced."""
-    rng = rng_for("calibrate", "nr2")
-    shown4 = {g: effective(r, cat4) for g, r in reports4.items()}
-    for t in NR4_TARGETS:
-        if t.key not in mapping:
-            continue
-        key2, value_map = mapping[t.key]
-        q2, q4 = cat2.by_key[key2], cat4.by_key[t.key]
+class Calibration:
+    """Sets the counted NR4 and NR2 answers so that the pipeline reproduces every target.
+
+    Targets run in order, each on both cycles before the next, so that a comparable set is taken
+    after the targets before it have set the answers that define it (Q075 and its NR2 twin S012
+    say who Q078 is about). NR4 answers are never blanked to size a comparable set: every
+    mandatory NR4 question stays answered. The levers are the NR2 side: who filed (see
+    ``plan_filings``) and blanks on NR2 questions, which are all optional.
+    """
+
+    def __init__(self, reports4, reports2, cat4, cat2, mapping, countries, cutoff4: date):
+        self.reports4: dict[str, Report] = reports4  # counted reports by government
+        self.reports2: dict[str, Report] = reports2
+        self.cat4, self.cat2 = cat4, cat2
+        self.mapping = mapping
+        self.countries: dict[str, Country] = countries
+        self.cutoff4 = cutoff4
+        self.rng4, self.rng2 = rng_for("calibrate", "nr4"), rng_for("calibrate", "nr2")
+
+    def answer4(self, g: str, key: str):
+        return shown_answer(self.reports4[g], self.cat4, key)
+
+    def answer2(self, g: str, key: str):
+        return shown_answer(self.reports2[g], self.cat2, key)
+
+    def about(self, t: Target) -> list[str]:
+        """Counted NR4 filers the indicator is about (SP Parties; the catalogue's population)."""
+        cutoff = self.cutoff4
+        govs = [g for g in sorted(self.reports4) if not t.sp_only or self.countries[g].is_sp_party(cutoff)]
+        if t.population:
+            key, values = t.population
+            govs = [g for g in govs if meets(self.answer4(g, key), values)]
+        return govs
+
+    def in_baseline_population(self, t: Target, g: str) -> bool:
+        """The population question asked of the NR2 report, through the 4-2 mapping."""
+        if not t.population:
+            return True
+        key2, value_map = self.mapping[t.population[0]]
+        return meets([value_map.get(v, v) for v in self.answer2(g, key2) or []], t.population[1])
+
+    def run(self, t: Target) -> None:
+        if t.key in self.mapping:
+            self.comparable_figures(t)
+        else:
+            self.status_figure(t)
+
+    # ---- NR4 answers ------------------------------------------------------------------------
+
+    def set_nr4(self, t: Target, members: list[str], n: int) -> None:
+        """Exactly ``n`` of ``members`` meet the target in NR4 (fewest flips)."""
+        if not members:
+            return
+        q = self.cat4.by_key[t.key]
+        met, flippable = met_values(t, q), frozenset(q.values) - t.keep
+        answers = [self.reports4[g].answers for g in members]
+        fill_met, fill_unmet = sorted(met & flippable), sorted(flippable - met)
+        set_met_count(answers, t.key, met, n, fill_met, fill_unmet, self.rng4, flippable)
+
+    def status_figure(self, t: Target) -> None:
+        """An unmapped question: the share of every Party that answered in NR4. An optional
+        question's group may be resized by NR4 blanks (e.g. the ~30 SP Parties of Q171)."""
+        about = self.about(t)
+        govs = [g for g in about if self.answer4(g, t.key) is not None]
+        if not self.cat4.by_key[t.key].mandatory:
+            spare = [g for g in about if would_answer(self.reports4[g], self.cat4, t.key)]
+            govs = resize(
+                govs,
+                spare,
+                lambda s: reachable(t.pct, s),
+                lambda g: self.reports4[g].blank.add(t.key),
+                lambda g: self.reports4[g].blank.discard(t.key),
+                self.rng4,
+            )
+        self.set_nr4(t, govs, closest_count(t.pct, len(govs)))
+
+    # ---- Comparable-set figures -------------------------------------------------------------
+
+    def comparable_figures(self, t: Target) -> None:
+        """A mapped question: the published share and change hold over the comparable set."""
+        key2, value_map = self.mapping[t.key]
+        answering = [g for g in self.about(t) if self.answer4(g, t.key) is not None]
+        paired = [g for g in answering if g in self.reports2 and self.in_baseline_population(t, g)]
+        comparable = [g for g in paired if self.answer2(g, key2) is not None]
+        if not t.keep:  # a narrower target on the question already sized its comparable set
+            comparable = self.size_comparable(t, paired, comparable, key2)
+        self.translate(t, comparable, key2, value_map)
+        self.set_cycle(t, comparable, answering)
+        self.set_baseline(t, comparable, key2, value_map)
+
+    def size_comparable(self, t: Target, paired: list[str], comparable: list[str], key2: str) -> list[str]:
+        """Blank or restore the fewest NR2 answers so that the published regional and global
+        figures are reachable (or the published size is met exactly)."""
+
+        def drop(g):
+            self.reports2[g].blank.add(key2)
+
+        def restore(g):
+            self.reports2[g].blank.discard(key2)
+
+        spare = [g for g in paired if would_answer(self.reports2[g], self.cat2, key2)]
+        constrained = [r for r, *_ in t.regions]
+        groups, rest = regional_split(comparable, [(r, (p, c)) for r, p, c in t.regions], self.countries)
+        sized = []
+        for region, ((pct, change), members) in zip(constrained, groups, strict=True):
+            pool = [g for g in spare if self.countries[g].region == region]
+            ok = partial(figures_reachable, pct, change)
+            sized += resize(members, pool, ok, drop, restore, self.rng2)
+
+        def ok_global(size: int) -> bool:  # a change drawn here need not land within half a point
+            n = size + len(sized)
+            return n == t.comparable if t.comparable else figures_reachable(t.pct, t.change, n)
+
+        pool = [g for g in spare if self.countries[g].region not in constrained]
+        return sorted(sized + resize(rest, pool, ok_global, drop, restore, self.rng2))
+
+    def translate(self, t: Target, comparable: list[str], key2: str, value_map: dict) -> None:
+        """Comparable NR2 answers on a target question always translate to an NR4 option, so no
+        figure depends on how the pipeline treats an untranslatable baseline value."""
+        q2, q4 = self.cat2.by_key[key2], self.cat4.by_key[t.key]
+        valid = [v for v in q2.values if value_map.get(v, v) in q4.values]
+        unmet = [v for v in valid if value_map.get(v, v) not in met_values(t, q4) | t.keep]
+        for g in comparable:
+            if self.reports2[g].answers[key2][0] not in valid:
+                self.reports2[g].answers[key2] = [self.rng2.choice(unmet or valid)]
+
+    def set_cycle(self, t: Target, comparable: list[str], answering: list[str]) -> None:
+        """NR4 answers: the published shares over the comparable set (regions first). Parties
+        outside it get about the same share, so the share over all reporting Parties stays close."""
+        groups, rest = regional_split(comparable, [(r, pct) for r, pct, _ in t.regions], self.countries)
+        fixed = 0
+        for pct, members in groups:
+            self.set_nr4(t, members, closest_count(pct, len(members)))
+            fixed += closest_count(pct, len(members))
+        self.set_nr4(t, rest, closest_count(t.pct, len(comparable)) - fixed)
+        outside = [g for g in answering if g not in comparable]
+        self.set_nr4(t, outside, closest_count(share_reached(t.pct, len(comparable)), len(outside)))
+
+    def set_baseline(self, t: Target, comparable: list[str], key2: str, value_map: dict) -> None:
+        """NR2 answers: the change over the comparable set (regions first); the other NR2 Parties
+        get about the same baseline share, and their untranslatable answers may change too."""
+        q2, q4 = self.cat2.by_key[key2], self.cat4.by_key[t.key]
         met4 = met_values(t, q4)
         valid = [v for v in q2.values if value_map.get(v, v) in q4.values]
         flippable = frozenset(v for v in valid if value_map.get(v, v) not in t.keep)
         met2 = frozenset(v for v in valid if value_map.get(v, v) in met4)
-        change = baseline_change(t)
+        fill_met, fill_unmet = sorted(met2 & flippable), sorted(flippable - met2)
+        later = {g: meets(self.answer4(g, t.key), met4) for g in comparable}
 
-        def now(members: list[str], key=t.key, met4=met4) -> float:
-            return 100 * sum(meets(shown4[g][key], met4) for g in members) / len(members)
+        def now(members: list[str]) -> float:
+            return 100 * sum(later[g] for g in members) / len(members)
 
-        def apply(
-            members: list[str], n: int, key2=key2, met2=met2, flippable=flippable, key=t.key, met4=met4
-        ):
-            answers = [reports2[g].answers for g in members]
-            later = [meets(shown4[g][key], met4) for g in members]
-            fill_met, fill_unmet = sorted(met2 & flippable), sorted(flippable - met2)
-            set_met_count(answers, key2, met2, n, fill_met, fill_unmet, rng, flippable, later)
+        def apply(members: list[str], n: int) -> None:
+            answers = [self.reports2[g].answers for g in members]
+            flags = [later[g] for g in members]
+            set_met_count(answers, key2, met2, n, fill_met, fill_unmet, self.rng2, flippable, flags)
 
-        both = [g for g in sorted(reports2) if t.key in shown4.get(g, {}) and key2 not in reports2[g].blank]
-        for g in both:  # comparable answers all translate to a 4th-report option
-            if reports2[g].answers[key2][0] not in valid:
-                reports2[g].answers[key2] = [rng.choice(sorted(flippable - met2) or valid)]
-        regions = [(r, ch) for r, _, ch in t.regions if ch is not None]
-        if t.change is not None and not regions:  # ~70 Parties move in 1.4-point steps: trim a few
-            both = trim_until_reachable(
-                both, lambda m, c=change: now(m) - c, lambda g, k=key2: reports2[g].blank.add(k), rng
-            )
-        groups, rest = regional_split(both, regions, countries)
-        kept, fixed = list(rest), 0
-        for region_change, members in groups:
-            members = trim_until_reachable(
-                members,
-                lambda m, c=region_change: now(m) - c,
-                lambda g, k=key2: reports2[g].blank.add(k),
-                rng,
-            )
-            n = closest_count(now(members) - region_change, len(members))
+        regions = [(r, change) for r, _, change in t.regions if change is not None]
+        groups, rest = regional_split(comparable, regions, self.countries)
+        fixed = 0
+        for change, members in groups:
+            n = closest_count(now(members) - change, len(members))
             apply(members, n)
-            kept, fixed = kept + members, fixed + n
-        apply(rest, closest_count(now(kept) - change, len(kept)) - fixed)
-        # the other NR2 Parties get about the same share; their untranslatable answers may change too
-        others = [
-            reports2[g].answers for g in sorted(reports2) if g not in both and key2 not in reports2[g].blank
-        ]
+            fixed += n
+        baseline_pct = now(comparable) - baseline_change(t)
+        apply(rest, closest_count(baseline_pct, len(comparable)) - fixed)
+        answered = [g for g in sorted(self.reports2) if self.answer2(g, key2) is not None]
+        others = [g for g in answered if g not in comparable]
         loose = frozenset(v for v in q2.values if value_map.get(v, v) not in t.keep)
-        n = closest_count(now(kept) - change, len(others))
-        set_met_count(others, key2, met2, n, sorted(met2 & flippable), sorted(flippable - met2), rng, loose)
+        n = closest_count(baseline_pct, len(others))
+        set_met_count(
+            [self.reports2[g].answers for g in others], key2, met2, n, fill_met, fill_unmet, self.rng2, loose
+        )
 
 
 def inherit(
@@ -1186,18 +1288,21 @@ def inherit(
 
 
 def calibrate(reports: dict, plans: dict, catalogues: dict, countries: dict[str, Country]) -> None:
-    """NR4 to the published figures, NR2 to the published changes; NR3 and NR5 follow their
-    predecessors (3-2 and 5-4 mappings) so that they stay plausible."""
+    """NR4 and NR2 to the published figures (comparable-set figures where the question maps to
+    the baseline); NR3 and NR5 follow their predecessors (3-2 and 5-4 mappings) so that they stay
+    plausible."""
     counted = {code: counted_reports(reports[code], plans[code]) for code in reports}
-    calibrate_nr4(counted["nr4"], catalogues["nr4"], countries, plans["nr4"].cycle.cutoff)
-    calibrate_baseline(
+    calibration = Calibration(
         counted["nr4"],
         counted["nr2"],
         catalogues["nr4"],
         catalogues["nr2"],
         load_mapping("cpbNationalReport4-2.json"),
         countries,
+        plans["nr4"].cycle.cutoff,
     )
+    for t in NR4_TARGETS:
+        calibration.run(t)
     inherit(
         reports["nr3"],
         counted["nr2"],
