@@ -89,15 +89,6 @@ class Marts:
         with duckdb.connect(str(db), read_only=True) as con:
             self.status = self._rows(con, "indicator_status")
             self.progress = self._rows(con, "indicator_progress")
-            columns = {c[0] for c in con.execute("describe marts.indicator_progress").fetchall()}
-            sources = dict(con.execute("select indicator_code, source from marts.dim_indicator").fetchall())
-        # Transition: until the pipeline publishes comparison_population, each row's population
-        # follows the contract's rule from the catalogue (national reports: the comparable set).
-        self.has_population = "comparison_population" in columns
-        if not self.has_population:
-            for (indicator, _, _), row in self.progress.items():
-                national = sources[indicator] == "national_report"
-                row["comparison_population"] = "comparable_set" if national else "all_parties_at_cutoff"
 
     @staticmethod
     def _rows(con, table: str) -> dict[tuple, dict]:
@@ -175,8 +166,6 @@ def test_mapped_national_report_figures_are_comparable_set_figures(marts):
 
 
 def test_record_indicators_compare_all_parties_at_each_cutoff(marts):
-    if not marts.has_population:
-        pytest.xfail("the pipeline does not publish indicator_progress.comparison_population yet")
     for indicator in sorted(PUBLISHED):
         row = marts.progress.get((indicator, "nr4", "global"))
         if indicator in NO_BASELINE:
