@@ -44,19 +44,19 @@ def load_edges(dbt_project_dir: Path, cycles: list[Cycle]) -> list[Edge]:
 
     A key unknown to its questionnaire is an error naming the file and key, unless
     ``seeds/mapping_exceptions.csv`` lists it as a known exception.
+    A ``valueMapping`` target that is not an option of the newer question is an error too: a typo
+    there would silently turn every mapped baseline answer into "not answered".
     """
     by_schema = {c.bch_schema: c for c in cycles}
     questions = questionnaires(dbt_project_dir)
+    options = _options(dbt_project_dir)
     exceptions = _known_exceptions(dbt_project_dir)
     edges = []
     for cycle in cycles:
         for name in (cycle.mapping_file or "").split("|"):
             if name:
-                edges.append(
-                    _load_edge(
-                        Path(dbt_project_dir) / "mappings" / name, cycle, by_schema, questions, exceptions
-                    )
-                )
+                path = Path(dbt_project_dir) / "mappings" / name
+                edges.append(_load_edge(path, cycle, by_schema, questions, options, exceptions))
     return edges
 
 
@@ -65,6 +65,7 @@ def _load_edge(
     cycle: Cycle,
     by_schema: dict[str, Cycle],
     questions: dict[str, list[str]],
+    options: dict[tuple[str, str], dict[str, str]],
     exceptions: set[tuple[str, str]],
 ) -> Edge:
     try:
@@ -97,6 +98,13 @@ def _load_edge(
         if older_key not in questions.get(older.bch_schema, ()):
             raise RegistryError(
                 f"{path}: {newer_key} maps to {older_key!r}, which is not a question of {older.bch_schema}"
+            )
+        offered = options.get((cycle.bch_schema, newer_key))
+        wrong = sorted(v for v in values.values() if offered and v not in offered)
+        if wrong:
+            raise RegistryError(
+                f"{path}: {newer_key} valueMapping target(s) {wrong} are not options of {cycle.bch_schema} "
+                f"{newer_key} ({', '.join(offered)})"
             )
         keys[newer_key] = (older_key, dict(values))
     return Edge(cycle.cycle_code, older.cycle_code, path.name, keys)

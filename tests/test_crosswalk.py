@@ -94,18 +94,18 @@ def test_an_unlisted_lost_value_fails_naming_file_question_and_value(dbt_copy):
         checked_rows(dbt_copy)
 
 
-def test_a_lossy_hand_made_mapping_fails_until_translated_or_listed(dbt_copy):
-    # 4-2 made to translate the baseline's Q026 (contained use) "true" into a code NR4 Q024 lacks
-    path = dbt_copy / "mappings" / "cpbNationalReport4-2.json"
-    data = json.loads(path.read_text(encoding="utf-8-sig"))
-    data["Q024"] = {"question": "Q026", "valueMapping": {"true": "yes"}}
-    path.write_text(json.dumps(data))
-    with pytest.raises(RegistryError, match=r"nr2 question Q026 value 'true' \('Yes'\) reaches Q024"):
+def test_a_lossy_hand_made_option_fails_until_translated_or_listed(dbt_copy):
+    # the baseline's Q026 (contained use; 4-2 maps it to NR4 Q024, Yes/No) given a third option
+    options = dbt_copy / "seeds" / "bch_question_options.csv"
+    options.write_text(options.read_text() + "cpbNationalReport2,2,Q026,3,true.some,,,In some cases\n")
+    with pytest.raises(
+        RegistryError, match=r"nr2 question Q026 value 'true.some' \('In some cases'\) reaches Q024"
+    ):
         checked_rows(dbt_copy)
-    edit_exceptions(dbt_copy, add=["nr2,Q026,true,true,hand-made: Yes is Yes"])
-    assert value_map(checked_rows(dbt_copy), "nr2", "Q026") == {"true": "true"}
-    edit_exceptions(dbt_copy, drop="nr2,Q026,true,", add=["nr2,Q026,true,,hand-made: known loss"])
-    assert value_map(checked_rows(dbt_copy), "nr2", "Q026") == {"true": "yes"}  # dbt drops it
+    edit_exceptions(dbt_copy, add=["nr2,Q026,true.some,true,hand-made: in some cases is yes"])
+    assert value_map(checked_rows(dbt_copy), "nr2", "Q026") == {"true.some": "true"}
+    edit_exceptions(dbt_copy, drop="nr2,Q026,true.some,", add=["nr2,Q026,true.some,,hand-made: known loss"])
+    assert value_map(checked_rows(dbt_copy), "nr2", "Q026") == {}  # not translated: dbt drops it
 
 
 def test_a_translation_to_a_non_option_or_a_stale_row_fails(dbt_copy):
@@ -116,3 +116,16 @@ def test_a_translation_to_a_non_option_or_a_stale_row_fails(dbt_copy):
     edit_exceptions(dbt_copy, drop="nr2,S033,3+,", add=["nr2,S033,3+,,known loss", stale])
     with pytest.raises(RegistryError, match=r"line \d+: cycle nr2 question S033 value '5\+' is not"):
         checked_rows(dbt_copy)
+
+
+def test_a_value_mapping_target_that_is_not_an_option_is_an_error_naming_file_key_and_value(dbt_copy):
+    # a typo in the target of 4-2's Q014 mapping would turn every baseline "full" into "not answered"
+    path = dbt_copy / "mappings" / "cpbNationalReport4-2.json"
+    data = json.loads(path.read_text(encoding="utf-8-sig"))
+    data["Q014"]["valueMapping"]["implementation.fullFramwork"] = "implementation.fullInPlce"
+    path.write_text(json.dumps(data))
+    with pytest.raises(
+        RegistryError,
+        match=r"cpbNationalReport4-2.json: Q014 valueMapping target\(s\) \['implementation.fullInPlce'\]",
+    ):
+        rows_for(dbt_copy)
