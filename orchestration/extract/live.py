@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
@@ -25,11 +25,12 @@ from orchestration.snapshot import Snapshot, SnapshotWriter, latest_snapshot_or_
 SOURCE = "live"
 INDEX_PATH = "/api/v2013/index"
 INDEX_KEY = "identifier_s"  # one per record; the sort key, so pages neither overlap nor skip
-# The BCH analyzer page asks for the five UN regional groups' reports
-# ({"government_REL": {"$in": [...]}}), which drops any government outside them, such as the EU.
-# We send no filter (the endpoints take other filters: the edit form sends government.identifier):
-# every report lands; regions and Party status are assigned downstream, and so are cut-offs.
-ANALYZER_QUERY: dict = {}
+# The filters the BCH front-end adds to every index search, as Solr filter queries (``fq``; its
+# search-service.js and search-directive.js): the BCH realm, published records only (drafts and
+# records under review are indexed too) and current versions only (each superseded revision stays
+# indexed with a ``version_s``). The front-end spells the last one as a pure negative clause.
+INDEX_FILTERS = ("realm_ss:bch", "_state_s:public", "(*:* NOT version_s:*)")
+COUNTRIES_FILE = "countries.json.gz"
 REPORT_FIELDS = ("government", "documentId", "date")  # requested beside every question key
 
 
@@ -72,6 +73,13 @@ class _Run:
     writer: SnapshotWriter
     rows: int
     progress: Callable[[str], None]
+    landed: dict[str, Any] = field(default_factory=dict)  # parsed body of each Download, by file
+
+    def governments(self) -> list[str]:
+        """The country codes of the countries file landed earlier in this run, as the analyzer spells them."""
+        if COUNTRIES_FILE not in self.landed:
+            raise ExtractError(f"{COUNTRIES_FILE} must be extracted before the analyzer exports that use it")
+        return analyzer_governments(self.landed[COUNTRIES_FILE])
 
     def done(self, label: str, endpoint: str, entries: list[dict]) -> EndpointStats:
         stats = EndpointStats(
@@ -93,7 +101,7 @@ class Download:
     endpoint: str
     file: str
     path: str
-    params: Mapping[str, str]
+    params: Mapping[str, str | list[str]]
     check: Callable[[Any, str], int]
 
     @property
@@ -103,6 +111,7 @@ class Download:
     def extract(self, run: _Run) -> EndpointStats:
         response = run.client.get_json(self.path, self.params)
         records = self.check(response.data, describe(self.path, self.params))
+        run.landed[self.file] = response.data
         entry = run.writer.write(
             self.file,
             response.body,
@@ -127,9 +136,10 @@ class SolrQuery:
     def label(self) -> str:
         return f"index/{self.schema}"
 
-    def params(self, start: int, rows: int) -> dict[str, str]:
+    def params(self, start: int, rows: int) -> dict[str, str | list[str]]:
         return {
-            "q": f"schema_s:{self.schema} AND realm_ss:bch",
+            "q": f"schema_s:{self.schema}",
+            "fq": list(INDEX_FILTERS),
             "fl": ",".join(self.fields),
             "sort": f"{INDEX_KEY} asc",
             "start": str(start),
@@ -268,7 +278,7 @@ INDEX_COMMON_FIELDS = (
 )
 # Endpoints that do not depend on the cycle registry (raw/README.md, "Files of a snapshot").
 ENDPOINTS: tuple[Download | SolrQuery, ...] = (
-    Download("countries", "countries.json.gz", "/api/v2013/countries", {}, check_countries),
+    Download("countries", COUNTRIES_FILE, "/api/v2013/countries", {}, check_countries),
     _thesaurus("countries"),
     _thesaurus("regions", relations="true"),  # narrowerTerms: the member countries of each group
     _thesaurus("DecisionTypes"),
@@ -283,27 +293,68 @@ ENDPOINTS: tuple[Download | SolrQuery, ...] = (
 )
 
 
-def analyzer_params(keys: Iterable[str]) -> dict[str, str]:
-    """``q`` and ``f`` of an analyzer request: all governments, every question of the questionnaire."""
+def analyzer_governments(countries: list[dict]) -> list[str]:
+    """The analyzer's ``government.identifier`` values: the countries endpoint's codes in lower case.
+
+    The front-end lower-cases them the same way for its "Parties" presets (questions-selector.js).
+    """
+    return sorted({country["code"].lower() for country in countries})
+
+
+def analyzer_query(governments: Iterable[str]) -> dict:
+    """Every report of the listed governments, with the one filter the analyzer front-end sends for them.
+
+    The analyzer page also sends ``government_REL`` (the five UN regional groups), which would drop
+    the EU, a Party in no group; it never sends an empty ``q``. Listing every country of the
+    countries endpoint asks for all governments; a report whose government the BCH does not list
+    as a country cannot be a Party's, and does not land. No date filter: cut-offs are applied
+    downstream, so one snapshot serves every cut-off.
+    """
+    return {"government.identifier": {"$in": list(governments)}}
+
+
+def analyzer_params(keys: Iterable[str], governments: Iterable[str]) -> dict[str, str]:
+    """``q`` and ``f`` of an analyzer request: the governments, every question of the questionnaire."""
     fields = dict.fromkeys([*keys, *REPORT_FIELDS], 1)
-    return {"q": _compact_json(ANALYZER_QUERY), "f": _compact_json(fields)}
+    return {"q": _compact_json(analyzer_query(governments)), "f": _compact_json(fields)}
 
 
-def national_report_endpoints(cycles: Iterable[Cycle], dbt_project_dir: Path) -> list[Download]:
-    return [
-        Download(
-            "national_reports",
-            f"national_reports/{cycle.cycle_code}.json.gz",
-            cycle.api_path,
-            analyzer_params(question_keys(dbt_project_dir, cycle.bch_schema)),
-            partial(check_reports, cycle.cycle_code),
+@dataclass(frozen=True)
+class AnalyzerExport:
+    """One cycle's national reports, asked for every government of the run's countries file."""
+
+    endpoint: ClassVar[str] = "national_reports"
+    cycle: Cycle
+    keys: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return f"national_reports/{self.cycle.cycle_code}"
+
+    def download(self, governments: Iterable[str]) -> Download:
+        return Download(
+            self.endpoint,
+            f"{self.label}.json.gz",
+            self.cycle.api_path,
+            analyzer_params(self.keys, governments),
+            partial(check_reports, self.cycle.cycle_code),
         )
-        for cycle in cycles
+
+    def extract(self, run: _Run) -> EndpointStats:
+        return self.download(run.governments()).extract(run)
+
+
+def national_report_endpoints(cycles: Iterable[Cycle], dbt_project_dir: Path) -> list[AnalyzerExport]:
+    return [
+        AnalyzerExport(cycle, tuple(question_keys(dbt_project_dir, cycle.bch_schema))) for cycle in cycles
     ]
 
 
-def plan(cycles: Iterable[Cycle], dbt_project_dir: Path) -> list[Download | SolrQuery]:
-    """Every endpoint of a live snapshot: :data:`ENDPOINTS` plus one analyzer export per registry cycle."""
+def plan(cycles: Iterable[Cycle], dbt_project_dir: Path) -> list[Download | SolrQuery | AnalyzerExport]:
+    """Every endpoint of a live snapshot: :data:`ENDPOINTS`, then one analyzer export per registry cycle.
+
+    The exports come last: their government list is read from the countries file of the same run.
+    """
     return [*ENDPOINTS, *national_report_endpoints(cycles, dbt_project_dir)]
 
 
