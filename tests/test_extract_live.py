@@ -10,7 +10,7 @@ import pytest
 from werkzeug import Request, Response
 
 from orchestration.extract.client import USER_AGENT, BchApiError, BchClient
-from orchestration.extract.live import INDEX_SCHEMAS, ExtractError, extract_live_snapshot
+from orchestration.extract.live import INDEX_SCHEMAS, ExtractError, MissingFieldError, extract_live_snapshot
 from orchestration.registry import load_cycles, question_keys
 from orchestration.settings import Settings
 from orchestration.snapshot import latest_snapshot, verify_snapshot
@@ -255,6 +255,9 @@ def _break(bch: dict, httpserver, settings: Settings, failure: str) -> Settings:
         httpserver.expect_oneshot_request(NR4.api_path).respond_with_json(reports)
     elif failure == "country without treaties":
         del bch["countries"][0]["treaties"]
+    elif failure == "decisions without their risk-assessment link":  # e.g. the field was renamed
+        for decision in bch["records_by_schema"]["biosafetyDecision"]:
+            decision.pop("riskAssessments_ss", None)
     elif failure == "too large":
         return replace(settings, http_max_response_bytes=2000)
     return settings
@@ -274,6 +277,11 @@ FAILURES = {
         "GET /api/v2013/countries: countries #0 has no valid treaties",
     ),
     "too large": (BchApiError, "over the limit of 2000 bytes"),
+    "decisions without their risk-assessment link": (
+        MissingFieldError,
+        r"snapshot \w+, index/biosafetyDecision/page-00000.json.gz, .*page-00002.json.gz: "
+        r"field riskAssessments_ss is absent from all 7 biosafetyDecision records \(e.g. bch-dec-",
+    ),
 }
 
 

@@ -38,6 +38,10 @@ class ExtractError(Exception):
     """A BCH response lacks the shape the raw-snapshot contract promises downstream steps."""
 
 
+class MissingFieldError(ExtractError):
+    """An index field an indicator reads is absent from every record of a non-empty result."""
+
+
 @dataclass(frozen=True)
 class EndpointStats:
     """What one endpoint landed; ``label``: its file path without extension or ``index/<schema>``."""
@@ -131,6 +135,10 @@ class SolrQuery:
     endpoint: ClassVar[str] = "index"
     schema: str
     fields: tuple[str, ...]
+    # Fields no record has to carry but some record must, because an indicator reads them:
+    # absent from every record of a non-empty result, the name is wrong or the index stopped
+    # serving it, and the indicator would publish 0 instead of failing (check_index_fields).
+    required_somewhere: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -149,6 +157,7 @@ class SolrQuery:
     def extract(self, run: _Run) -> EndpointStats:
         seen: set[str] = set()
         entries: list[dict] = []
+        pages: list[tuple[str, list[dict]]] = []
         num_found = None
         while num_found is None or len(seen) < num_found:
             params = self.params(len(seen), run.rows)
@@ -186,7 +195,28 @@ class SolrQuery:
                 )
             )
             run.progress(f"{self.label}: {len(seen)}/{num_found} records in {len(entries)} page(s)")
+            pages.append((entries[-1]["path"], docs))
+        self.check_fields(run.writer.snapshot_id, pages)
         return run.done(self.label, self.endpoint, entries)
+
+    def check_fields(self, snapshot_id: str, pages: Iterable[tuple[str, list[dict]]]) -> None:
+        """Raise :class:`MissingFieldError` if a ``required_somewhere`` field is in none of the records.
+
+        ``pages``: (snapshot file, its docs). A field counts as present when some record has a
+        value other than null or an empty list (Solr omits an unset multi-valued field).
+        """
+        docs = [(file, doc) for file, page in pages for doc in page]
+        for name in self.required_somewhere:
+            if docs and not any(doc.get(name) not in (None, []) for _, doc in docs):
+                files = sorted({file for file, _ in docs})
+                shown = [doc.get("uniqueIdentifier_s") or doc.get(INDEX_KEY) for _, doc in docs[:3]]
+                raise MissingFieldError(
+                    f"snapshot {snapshot_id}, {_listed(files)}: field {name} is absent from all "
+                    f"{len(docs)} {self.schema} records (e.g. {', '.join(map(str, shown))}); an indicator "
+                    f"reads it, so a silent 0 would be published. Is the field name right "
+                    f"(SolrQuery {self.schema!r} in orchestration/extract/live.py), and does the BCH "
+                    "index still serve it?"
+                )
 
 
 def _solr_page(data, where: str, *, start: int) -> tuple[int, list[dict]]:
@@ -285,12 +315,33 @@ ENDPOINTS: tuple[Download | SolrQuery, ...] = (
     SolrQuery(
         "biosafetyDecision",
         (*INDEX_COMMON_FIELDS, "decisionTypes_ss", "decisionDate_dt", "riskAssessments_ss"),
+        # decision types filter i_decisions_published; the risk-assessment link (a field name not
+        # confirmed against the live index) is i_decisions_with_ra
+        required_somewhere=("decisionTypes_ss", "riskAssessments_ss"),
     ),
     SolrQuery("nationalRiskAssessment", INDEX_COMMON_FIELDS),
     SolrQuery("biosafetyLaw", INDEX_COMMON_FIELDS),
-    SolrQuery("focalPoint", (*INDEX_COMMON_FIELDS, "type_ss")),  # CPB-FP1, BCH-FP, CPB-A17-FP (Article 17)
+    # CPB-FP1, BCH-FP, CPB-A17-FP (Article 17): the focal-point indicators filter on them
+    SolrQuery("focalPoint", (*INDEX_COMMON_FIELDS, "type_ss"), required_somewhere=("type_ss",)),
     SolrQuery("authority", INDEX_COMMON_FIELDS),
 )
+INDEX_QUERIES = {e.schema: e for e in ENDPOINTS if isinstance(e, SolrQuery)}
+
+
+def check_index_fields(snapshot: Snapshot) -> None:
+    """The check of :meth:`SolrQuery.check_fields` on a snapshot read from disk, of any source.
+
+    The live extractor checks each schema before it keeps a snapshot; the raw stage runs this on
+    the snapshot in use (embedded, or an earlier live one), so every snapshot passes the same rule.
+    """
+    pages_by_schema: dict[str, list[tuple[str, list[dict]]]] = {}
+    for entry in snapshot.files_of("index"):
+        schema = Path(entry["path"]).parts[1]  # index/<schema>/page-<n>.json.gz
+        docs = snapshot.read_json(entry["path"])["response"]["docs"]
+        pages_by_schema.setdefault(schema, []).append((entry["path"], docs))
+    for schema, pages in pages_by_schema.items():
+        if schema in INDEX_QUERIES:
+            INDEX_QUERIES[schema].check_fields(snapshot.snapshot_id, pages)
 
 
 def analyzer_governments(countries: list[dict]) -> list[str]:
@@ -396,6 +447,11 @@ def _shape(data, limit: int = 100) -> str:
         return "an empty array"
     text = json.dumps(data, ensure_ascii=False)
     return f"{type(data).__name__} {text if len(text) <= limit else text[:limit] + '…'}"
+
+
+def _listed(files: list[str], limit: int = 3) -> str:
+    shown = ", ".join(files[:limit])
+    return shown if len(files) <= limit else f"{shown} and {len(files) - limit} more file(s)"
 
 
 def _size(n: int) -> str:
