@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from datetime import date, timedelta
 from pathlib import Path
 
 from werkzeug import Request, Response
@@ -129,13 +130,13 @@ def guid(*parts: object) -> str:
 def country(code: str, name: str, *, cpb_party: str | None = None, sp_party: str | None = None) -> dict:
     """A ``/api/v2013/countries`` entry; ``*_party`` are ISO dates of entry into force."""
 
-    def treaty(party: str | None) -> dict:
-        instant = f"{party}T00:00:00.000Z" if party else None
+    def treaty(party: str | None) -> dict:  # deposited 90 days before it entered into force
+        deposit = party and (date.fromisoformat(party) - timedelta(days=90)).isoformat()
         return {
             "instrument": "ratification" if party else None,
             "signature": None,
-            "deposit": instant,
-            "party": instant,
+            "deposit": f"{deposit}T00:00:00.000Z" if party else None,
+            "party": f"{party}T00:00:00.000Z" if party else None,
         }
 
     return {
