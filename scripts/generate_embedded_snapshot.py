@@ -36,7 +36,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from orchestration.extract.live import ENDPOINTS, INDEX_SCHEMAS, SolrQuery, analyzer_params  # noqa: E402
+from orchestration.extract.live import (  # noqa: E402
+    ENDPOINTS,
+    INDEX_SCHEMAS,
+    SolrQuery,
+    analyzer_governments,
+    analyzer_params,
+)
 from orchestration.snapshot import SnapshotWriter  # noqa: E402
 
 SEED = 20260701  # the one seed of the generator; change it and every invented answer changes
@@ -1367,11 +1373,11 @@ def write_snapshot(out_dir: Path, files: list[tuple[str, object, str, str, dict]
 INDEX_QUERIES = {e.schema: e for e in ENDPOINTS if isinstance(e, SolrQuery)}
 
 
-def national_report_file(cycle: Cycle, catalogue: Catalogue, reports: list[Report]) -> tuple:
+def national_report_file(cycle: Cycle, catalogue: Catalogue, reports: list[Report], governments) -> tuple:
     rng = rng_for("render", cycle.code)
     modern = cycle.code in ("nr4", "nr5")
     body = [render_report(r, catalogue, modern, rng) for r in sorted(reports, key=lambda r: r.document_id)]
-    params = analyzer_params(q.key for q in catalogue.questions)
+    params = analyzer_params((q.key for q in catalogue.questions), governments)
     return f"national_reports/{cycle.code}.json.gz", body, "national_reports", cycle.api_path, params
 
 
@@ -1429,10 +1435,13 @@ def generate(reference: Path) -> list[tuple]:
         reports[code] = build_reports(plans[code], catalogues[code], by_code, first_id)
         first_id += 10000
     calibrate(reports, plans, catalogues, by_code)
-    files = [("countries.json.gz", countries_json(countries), "countries", "/api/v2013/countries", {})]
+    country_records = countries_json(countries)
+    governments = analyzer_governments(country_records)  # asked for as the live extractor asks
+    files = [("countries.json.gz", country_records, "countries", "/api/v2013/countries", {})]
     files += thesaurus_files(countries)
     files += [
-        national_report_file(cycles[c], catalogues[c], reports[c]) for c in ("nr2", "nr3", "nr4", "nr5")
+        national_report_file(cycles[c], catalogues[c], reports[c], governments)
+        for c in ("nr2", "nr3", "nr4", "nr5")
     ]
     files += index_files(build_records(countries, cycles))
     return files

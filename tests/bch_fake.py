@@ -1,7 +1,9 @@
 """A fake BCH API on a pytest-httpserver, serving responses in the documented formats (raw/README.md).
 
-It honours what the extraction relies on: the analyzer's ``f`` projection and the index's
-``q``/``fl``/``sort``/``start``/``rows``, so tests run the real client and extractor end to end.
+It honours what the extraction relies on: the analyzer's ``q`` government filter and ``f``
+projection, and the index's ``q``/``fq``/``fl``/``sort``/``start``/``rows`` (drafts and superseded
+versions are served unless the request filters them out, as Solr does), so tests run the real
+client and extractor end to end.
 Builders make documented-format data; :func:`sample_bch` is a small complete data set and
 :func:`dataset_from_snapshot` turns any snapshot back into the API that would produce it.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from datetime import date, timedelta
 from pathlib import Path
 
 from werkzeug import Request, Response
@@ -48,27 +51,59 @@ def serve_bch(httpserver, *, countries, thesaurus, reports_by_path, records_by_s
 
 
 def analyzer(reports: list[dict], request: Request) -> Response:
-    """An analyzer export: the reports projected on the JSON ``f`` parameter, as the BCH does."""
+    """An analyzer export: the reports the JSON ``q`` selects, projected on the JSON ``f``, as the BCH does.
+
+    ``q`` may filter on ``government.identifier`` (a code or ``{"$in": [...]}``, matched exactly, as
+    MongoDB does: the analyzer stores lower-case codes); any other filter is refused (400), so a
+    test notices a query the fake does not understand instead of getting every report.
+    """
     try:
-        json.loads(request.args.get("q", "{}"))
+        query = json.loads(request.args.get("q", "{}"))
         fields = json.loads(request.args.get("f", "null"))
     except ValueError:
         return Response("q and f must be JSON", status=400)
-    projected = [{k: v for k, v in r.items() if fields is None or k in fields} for r in reports]
+    unknown = set(query) - {"government.identifier"}
+    if not isinstance(query, dict) or unknown:
+        return Response(f"the fake analyzer does not filter on {sorted(unknown)}", status=400)
+    wanted = query.get("government.identifier")
+    if isinstance(wanted, dict):
+        wanted = set(wanted.get("$in", []))
+    elif wanted is not None:
+        wanted = {wanted}
+    selected = [r for r in reports if wanted is None or r.get("government", {}).get("identifier") in wanted]
+    projected = [{k: v for k, v in r.items() if fields is None or k in fields} for r in selected]
     return _json(projected)
+
+
+# Filter queries the fake index understands, with what they keep (a doc without ``realm_ss``,
+# ``_state_s`` or ``version_s`` is a BCH record, public, current: the documented examples carry none).
+INDEX_FILTER_QUERIES = {
+    "realm_ss:bch": lambda doc: "bch" in doc.get("realm_ss", ["bch"]),
+    "_state_s:public": lambda doc: doc.get("_state_s", "public") == "public",
+    "(*:* NOT version_s:*)": lambda doc: "version_s" not in doc,
+    "NOT version_s:*": lambda doc: "version_s" not in doc,
+}
 
 
 def solr(records_by_schema: dict[str, list[dict]], request: Request) -> Response:
     """One Solr page: the query's docs sliced by ``start``/``rows`` (Solr's default ``rows`` is 10)."""
+    unknown = [fq for fq in request.args.getlist("fq") if fq not in INDEX_FILTER_QUERIES]
+    if unknown:
+        return Response(f"the fake index does not know the filter queries {unknown}", status=400)
     docs = matching_docs(records_by_schema, request)
     start, rows = int(request.args.get("start", 0)), int(request.args.get("rows", 10))
     return _json(solr_envelope(len(docs), start, docs[start : start + rows]))
 
 
 def matching_docs(records_by_schema: dict[str, list[dict]], request: Request) -> list[dict]:
-    """Every doc of the ``schema_s:<schema>`` query, sorted on ``sort`` and projected on ``fl``."""
+    """Docs of the ``schema_s:<schema>`` query that every ``fq`` keeps, sorted on ``sort``, cut to ``fl``.
+
+    Like Solr, the fake returns drafts and superseded versions unless a filter query excludes them.
+    """
     match = re.search(r"schema_s:(\w+)", request.args.get("q", ""))
     docs = list(records_by_schema.get(match.group(1), [])) if match else []
+    for fq in request.args.getlist("fq"):
+        docs = [d for d in docs if INDEX_FILTER_QUERIES[fq](d)]
     sort_field, _, direction = request.args.get("sort", "").partition(" ")
     if sort_field:
         docs.sort(key=lambda d: d.get(sort_field, ""), reverse=direction == "desc")
@@ -95,13 +130,13 @@ def guid(*parts: object) -> str:
 def country(code: str, name: str, *, cpb_party: str | None = None, sp_party: str | None = None) -> dict:
     """A ``/api/v2013/countries`` entry; ``*_party`` are ISO dates of entry into force."""
 
-    def treaty(party: str | None) -> dict:
-        instant = f"{party}T00:00:00.000Z" if party else None
+    def treaty(party: str | None) -> dict:  # deposited 90 days before it entered into force
+        deposit = party and (date.fromisoformat(party) - timedelta(days=90)).isoformat()
         return {
             "instrument": "ratification" if party else None,
             "signature": None,
-            "deposit": instant,
-            "party": instant,
+            "deposit": f"{deposit}T00:00:00.000Z" if party else None,
+            "party": f"{party}T00:00:00.000Z" if party else None,
         }
 
     return {
@@ -166,12 +201,12 @@ ANSWER_SHAPES = (
 
 
 # code: (name, UN regional group, Cartagena Protocol party since, Supplementary Protocol party since);
-# the EU is counted with WEOG, as the CBD does; the United States is not a Party.
+# the EU is a Party in none of the five UN regional groups; the United States is not a Party.
 GOVERNMENTS = {
     "al": ("Albania", "cee", "2005-05-09", "2018-03-05"),
     "ke": ("Kenya", "africa", "2003-09-11", None),
     "us": ("United States of America", "weog", None, None),
-    "eu": ("European Union", "weog", "2003-09-11", "2018-03-05"),
+    "eu": ("European Union", None, "2003-09-11", "2018-03-05"),
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 from orchestration.extract.live import INDEX_SCHEMAS
@@ -15,21 +16,49 @@ REGION_IDS = {
 }
 
 
-def country(code: str, *, cpb: str | None = None, sp: str | None = None, name: str | None = None) -> dict:
-    """A /api/v2013/countries entry; ``cpb``/``sp`` are the dates the country became a Party."""
+def treaty(
+    instrument: str | None = None,
+    *,
+    deposit: str | None = None,
+    party: str | None = None,
+    signature: str | None = None,
+) -> dict:
+    """One entry of a country's ``treaties`` as the countries endpoint serves it (ISO dates)."""
 
-    def treaty(party):
-        return {
-            "instrument": "ratification" if party else None,
-            "signature": None,
-            "deposit": party and f"{party}T00:00:00.000Z",
-            "party": party and f"{party}T00:00:00.000Z",
-        }
+    def instant(day):
+        return day and f"{day}T00:00:00.000Z"
 
+    return {
+        "instrument": instrument,
+        "signature": instant(signature),
+        "deposit": instant(deposit),
+        "party": instant(party),
+    }
+
+
+def in_force_from(day: str | None) -> dict:
+    """A ratification in force from ``day``: deposited 90 days before, ``party`` = entry into force."""
+    if not day:
+        return treaty()
+    deposit = (date.fromisoformat(day) - timedelta(days=90)).isoformat()
+    return treaty("ratification", deposit=deposit, party=day)
+
+
+def country(
+    code: str,
+    *,
+    cpb: str | dict | None = None,
+    sp: str | dict | None = None,
+    name: str | None = None,
+) -> dict:
+    """A /api/v2013/countries entry; ``cpb``/``sp``: the day it became a Party, or a :func:`treaty`."""
     return {
         "code": code.upper(),
         "name": {"en": name or code.upper()},
-        "treaties": {"XXVII8a": treaty(cpb), "XXVII8c": treaty(sp)},
+        "treaties": {
+            "XXVII8a": cpb if isinstance(cpb, dict) else in_force_from(cpb),
+            "XXVII8c": sp if isinstance(sp, dict) else in_force_from(sp),
+        },
     }
 
 
@@ -76,14 +105,19 @@ def write_snapshot(
     records: dict[str, list[dict]] | None = None,
     decision_types: list[dict] | None = None,
     snapshot_id: str = "20200116T000000Z",
+    thesaurus_regions: list[dict] | None = None,
 ) -> Snapshot:
-    """Write a complete snapshot; ``reports`` is keyed by cycle code, ``records`` by index schema."""
+    """Write a complete snapshot; ``reports`` is keyed by cycle code, ``records`` by index schema.
+
+    ``thesaurus_regions`` replaces the region terms built from ``regions`` (e.g. to serve
+    ``expandedNarrowerTerms``).
+    """
     files = {
         "countries.json.gz": ("countries", "/api/v2013/countries", countries),
         "thesaurus/regions.json.gz": (
             "thesaurus",
             "/api/v2013/thesaurus/domains/regions/terms",
-            region_terms(regions),
+            region_terms(regions) if thesaurus_regions is None else thesaurus_regions,
         ),
         "thesaurus/DecisionTypes.json.gz": (
             "thesaurus",

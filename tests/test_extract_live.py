@@ -10,7 +10,7 @@ import pytest
 from werkzeug import Request, Response
 
 from orchestration.extract.client import USER_AGENT, BchApiError, BchClient
-from orchestration.extract.live import ExtractError, extract_live_snapshot
+from orchestration.extract.live import INDEX_SCHEMAS, ExtractError, MissingFieldError, extract_live_snapshot
 from orchestration.registry import load_cycles, question_keys
 from orchestration.settings import Settings
 from orchestration.snapshot import latest_snapshot, verify_snapshot
@@ -19,6 +19,7 @@ from tests.bch_fake import (
     dataset_from_snapshot,
     matching_docs,
     record,
+    report,
     sample_bch,
     serve_bch,
     solr_envelope,
@@ -110,14 +111,46 @@ def test_requests_all_governments_and_every_question_politely(bch, settings, htt
     requests = [request for request, _ in httpserver.log]
     assert all(r.headers["User-Agent"] == USER_AGENT and r.headers["Realm"] == "bch" for r in requests)
     (nr4,) = [r for r in requests if r.path == NR4.api_path]
-    assert json.loads(nr4.args["q"]) == {}
+    # every country of the countries endpoint, lower-cased as the analyzer stores them (AL -> al)
+    assert json.loads(nr4.args["q"]) == {"government.identifier": {"$in": ["al", "eu", "ke", "us"]}}
     fields = json.loads(nr4.args["f"])
     assert set(fields) == {*question_keys(DBT, NR4.bch_schema), "government", "documentId", "date"}
     assert set(fields.values()) == {1}
     index = [r for r in requests if r.path == INDEX_PATH]
-    assert {r.args["q"] for r in index} >= {"schema_s:focalPoint AND realm_ss:bch"}
+    assert {r.args["q"] for r in index} == {f"schema_s:{schema}" for schema in INDEX_SCHEMAS}
+    # the filter queries the BCH front-end adds to every search, one fq each
+    assert {tuple(r.args.getlist("fq")) for r in index} == {
+        ("realm_ss:bch", "_state_s:public", "(*:* NOT version_s:*)")
+    }
     assert {r.args["sort"] for r in index} == {"identifier_s asc"}
     assert "type_ss" in next(r.args["fl"] for r in index if "focalPoint" in r.args["q"])
+
+
+def test_a_government_the_countries_endpoint_does_not_list_does_not_land(bch, settings):
+    bch["reports_by_path"][NR4.api_path].append(report("xx", 999, "2019-09-01"))
+
+    snapshot = extract(settings).snapshot
+
+    landed = snapshot.read_json("national_reports/nr4.json.gz")
+    assert sorted(r["government"]["identifier"] for r in landed) == ["al", "eu", "ke", "us"]
+
+
+def test_only_public_current_index_records_land(bch, settings):
+    decisions = bch["records_by_schema"]["biosafetyDecision"]
+    draft = record("biosafetyDecision", "ke", 50, _state_s="draft")
+    old_revision = record("biosafetyDecision", "ke", 51, version_s="1")
+    decisions += [draft, old_revision]
+
+    snapshot = extract(settings).snapshot
+
+    landed = {
+        doc["identifier_s"]
+        for f in snapshot.files
+        if f["path"].startswith("index/biosafetyDecision/")
+        for doc in snapshot.read_json(f["path"])["response"]["docs"]
+    }
+    assert len(landed) == 7  # the sample's 7 decisions; the draft and the superseded revision are not
+    assert {draft["identifier_s"], old_revision["identifier_s"]}.isdisjoint(landed)
 
 
 def test_unknown_answer_shape_fails_naming_cycle_government_and_question(bch, settings):
@@ -216,10 +249,15 @@ def _break(bch: dict, httpserver, settings: Settings, failure: str) -> Settings:
         httpserver.expect_oneshot_request(NR4.api_path).respond_with_data('[{"government": {"identifier"')
     elif failure == "no reports":
         bch["reports_by_path"][NR4.api_path] = []
-    elif failure == "report without government":
-        del bch["reports_by_path"][NR4.api_path][2]["government"]
+    elif failure == "report without government":  # one the server's government filter let through
+        reports = [dict(r) for r in bch["reports_by_path"][NR4.api_path]]
+        del reports[2]["government"]
+        httpserver.expect_oneshot_request(NR4.api_path).respond_with_json(reports)
     elif failure == "country without treaties":
         del bch["countries"][0]["treaties"]
+    elif failure == "decisions without their risk-assessment link":  # e.g. the field was renamed
+        for decision in bch["records_by_schema"]["biosafetyDecision"]:
+            decision.pop("riskAssessments_ss", None)
     elif failure == "too large":
         return replace(settings, http_max_response_bytes=2000)
     return settings
@@ -239,6 +277,11 @@ FAILURES = {
         "GET /api/v2013/countries: countries #0 has no valid treaties",
     ),
     "too large": (BchApiError, "over the limit of 2000 bytes"),
+    "decisions without their risk-assessment link": (
+        MissingFieldError,
+        r"snapshot \w+, index/biosafetyDecision/page-00000.json.gz, .*page-00002.json.gz: "
+        r"field riskAssessments_ss is absent from all 7 biosafetyDecision records \(e.g. bch-dec-",
+    ),
 }
 
 

@@ -1,11 +1,13 @@
 """Stage 1, raw: the BCH snapshot in use, one Dagster asset per API endpoint.
 
 ``embedded`` uses the newest complete snapshot under ``raw/embedded/`` (verified against its
-manifest); ``live`` extracts a new one from the BCH API (:mod:`orchestration.extract.live`). The
-data version of each endpoint is the sha256 of its files, so an unchanged source is visible as
-unchanged data versions downstream. When that snapshot is already published with this code and
-configuration, the stage materialises nothing and the rest of the run is skipped: a nightly run on
-an unchanged source publishes nothing.
+manifest); ``live`` extracts a new one from the BCH API (:mod:`orchestration.extract.live`). Either
+way the snapshot in use must carry, in some record, every index field an indicator reads
+(:func:`~orchestration.extract.live.check_index_fields`), so a wrong field name fails the run
+instead of publishing 0. The data version of each endpoint is the sha256 of its files, so an
+unchanged source is visible as unchanged data versions downstream. When that snapshot is already
+published with this code and configuration, the stage materialises nothing and the rest of the run
+is skipped: a nightly run on an unchanged source publishes nothing.
 """
 
 import hashlib
@@ -13,6 +15,7 @@ from collections.abc import Iterator
 
 from dagster import AssetExecutionContext, AssetSpec, DataVersion, MaterializeResult, multi_asset
 
+from orchestration.extract.live import check_index_fields
 from orchestration.progress import human_bytes, say
 from orchestration.publication import unchanged_message, unchanged_publication
 from orchestration.registry import load_cycles
@@ -65,6 +68,7 @@ def bch_raw_snapshot(
     else:
         snapshot = current_snapshot(cfg)
         verify_snapshot(snapshot)
+    check_index_fields(snapshot)  # whatever its source: a field an indicator reads is in some record
     synthetic = " (synthetic)" if snapshot.manifest.get("synthetic") else ""
     say(context, "raw", f"snapshot {snapshot.path}{synthetic}")
     current = None if settings.force else unchanged_publication(cfg, snapshot)

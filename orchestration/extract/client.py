@@ -54,9 +54,13 @@ class Backoff:
         return min(self.maximum, self.initial * 2 ** (failed_attempts - 1))
 
 
-def describe(path: str, params: Mapping[str, str] | None = None) -> str:
-    """``GET path?k=v&...`` for messages; long values (question lists) are shortened."""
-    shown = "&".join(f"{k}={_shorten(str(v), 80)}" for k, v in (params or {}).items())
+def describe(path: str, params: Mapping[str, str | list[str]] | None = None) -> str:
+    """``GET path?k=v&...`` for messages; long values (question lists) are shortened.
+
+    A list value is a repeated parameter (Solr's ``fq``), shown once per value as it is sent.
+    """
+    pairs = [(k, x) for k, v in (params or {}).items() for x in (v if isinstance(v, list) else [v])]
+    shown = "&".join(f"{k}={_shorten(str(v), 80)}" for k, v in pairs)
     return f"GET {path}?{shown}" if shown else f"GET {path}"
 
 
@@ -117,7 +121,7 @@ class BchClient:
     def close(self) -> None:
         self._http.close()
 
-    def get_json(self, path: str, params: Mapping[str, str] | None = None) -> BchResponse:
+    def get_json(self, path: str, params: Mapping[str, str | list[str]] | None = None) -> BchResponse:
         """GET ``path`` and parse its JSON body, retrying what a later attempt can cure."""
         endpoint = describe(path, params)
         attempt = 0
@@ -148,7 +152,9 @@ class BchClient:
             self._sleep(wait)
         self._next_start = max(self._next_start, self._clock()) + self.min_interval
 
-    def _fetch(self, path: str, params: Mapping[str, str] | None, endpoint: str) -> tuple[int, bytes]:
+    def _fetch(
+        self, path: str, params: Mapping[str, str | list[str]] | None, endpoint: str
+    ) -> tuple[int, bytes]:
         """Stream the body, stopping as soon as it exceeds the size limit."""
         with self._http.stream("GET", path, params=params) as response:
             declared = response.headers.get("Content-Length", "")

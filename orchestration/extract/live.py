@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
@@ -25,16 +25,21 @@ from orchestration.snapshot import Snapshot, SnapshotWriter, latest_snapshot_or_
 SOURCE = "live"
 INDEX_PATH = "/api/v2013/index"
 INDEX_KEY = "identifier_s"  # one per record; the sort key, so pages neither overlap nor skip
-# The BCH analyzer page asks for the five UN regional groups' reports
-# ({"government_REL": {"$in": [...]}}), which drops any government outside them, such as the EU.
-# We send no filter (the endpoints take other filters: the edit form sends government.identifier):
-# every report lands; regions and Party status are assigned downstream, and so are cut-offs.
-ANALYZER_QUERY: dict = {}
+# The filters the BCH front-end adds to every index search, as Solr filter queries (``fq``; its
+# search-service.js and search-directive.js): the BCH realm, published records only (drafts and
+# records under review are indexed too) and current versions only (each superseded revision stays
+# indexed with a ``version_s``). The front-end spells the last one as a pure negative clause.
+INDEX_FILTERS = ("realm_ss:bch", "_state_s:public", "(*:* NOT version_s:*)")
+COUNTRIES_FILE = "countries.json.gz"
 REPORT_FIELDS = ("government", "documentId", "date")  # requested beside every question key
 
 
 class ExtractError(Exception):
     """A BCH response lacks the shape the raw-snapshot contract promises downstream steps."""
+
+
+class MissingFieldError(ExtractError):
+    """An index field an indicator reads is absent from every record of a non-empty result."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,13 @@ class _Run:
     writer: SnapshotWriter
     rows: int
     progress: Callable[[str], None]
+    landed: dict[str, Any] = field(default_factory=dict)  # parsed body of each Download, by file
+
+    def governments(self) -> list[str]:
+        """The country codes of the countries file landed earlier in this run, as the analyzer spells them."""
+        if COUNTRIES_FILE not in self.landed:
+            raise ExtractError(f"{COUNTRIES_FILE} must be extracted before the analyzer exports that use it")
+        return analyzer_governments(self.landed[COUNTRIES_FILE])
 
     def done(self, label: str, endpoint: str, entries: list[dict]) -> EndpointStats:
         stats = EndpointStats(
@@ -93,7 +105,7 @@ class Download:
     endpoint: str
     file: str
     path: str
-    params: Mapping[str, str]
+    params: Mapping[str, str | list[str]]
     check: Callable[[Any, str], int]
 
     @property
@@ -103,6 +115,7 @@ class Download:
     def extract(self, run: _Run) -> EndpointStats:
         response = run.client.get_json(self.path, self.params)
         records = self.check(response.data, describe(self.path, self.params))
+        run.landed[self.file] = response.data
         entry = run.writer.write(
             self.file,
             response.body,
@@ -122,14 +135,19 @@ class SolrQuery:
     endpoint: ClassVar[str] = "index"
     schema: str
     fields: tuple[str, ...]
+    # Fields no record has to carry but some record must, because an indicator reads them:
+    # absent from every record of a non-empty result, the name is wrong or the index stopped
+    # serving it, and the indicator would publish 0 instead of failing (check_index_fields).
+    required_somewhere: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
         return f"index/{self.schema}"
 
-    def params(self, start: int, rows: int) -> dict[str, str]:
+    def params(self, start: int, rows: int) -> dict[str, str | list[str]]:
         return {
-            "q": f"schema_s:{self.schema} AND realm_ss:bch",
+            "q": f"schema_s:{self.schema}",
+            "fq": list(INDEX_FILTERS),
             "fl": ",".join(self.fields),
             "sort": f"{INDEX_KEY} asc",
             "start": str(start),
@@ -139,6 +157,7 @@ class SolrQuery:
     def extract(self, run: _Run) -> EndpointStats:
         seen: set[str] = set()
         entries: list[dict] = []
+        pages: list[tuple[str, list[dict]]] = []
         num_found = None
         while num_found is None or len(seen) < num_found:
             params = self.params(len(seen), run.rows)
@@ -176,7 +195,28 @@ class SolrQuery:
                 )
             )
             run.progress(f"{self.label}: {len(seen)}/{num_found} records in {len(entries)} page(s)")
+            pages.append((entries[-1]["path"], docs))
+        self.check_fields(run.writer.snapshot_id, pages)
         return run.done(self.label, self.endpoint, entries)
+
+    def check_fields(self, snapshot_id: str, pages: Iterable[tuple[str, list[dict]]]) -> None:
+        """Raise :class:`MissingFieldError` if a ``required_somewhere`` field is in none of the records.
+
+        ``pages``: (snapshot file, its docs). A field counts as present when some record has a
+        value other than null or an empty list (Solr omits an unset multi-valued field).
+        """
+        docs = [(file, doc) for file, page in pages for doc in page]
+        for name in self.required_somewhere:
+            if docs and not any(doc.get(name) not in (None, []) for _, doc in docs):
+                files = sorted({file for file, _ in docs})
+                shown = [doc.get("uniqueIdentifier_s") or doc.get(INDEX_KEY) for _, doc in docs[:3]]
+                raise MissingFieldError(
+                    f"snapshot {snapshot_id}, {_listed(files)}: field {name} is absent from all "
+                    f"{len(docs)} {self.schema} records (e.g. {', '.join(map(str, shown))}); an indicator "
+                    f"reads it, so a silent 0 would be published. Is the field name right "
+                    f"(SolrQuery {self.schema!r} in orchestration/extract/live.py), and does the BCH "
+                    "index still serve it?"
+                )
 
 
 def _solr_page(data, where: str, *, start: int) -> tuple[int, list[dict]]:
@@ -268,42 +308,104 @@ INDEX_COMMON_FIELDS = (
 )
 # Endpoints that do not depend on the cycle registry (raw/README.md, "Files of a snapshot").
 ENDPOINTS: tuple[Download | SolrQuery, ...] = (
-    Download("countries", "countries.json.gz", "/api/v2013/countries", {}, check_countries),
+    Download("countries", COUNTRIES_FILE, "/api/v2013/countries", {}, check_countries),
     _thesaurus("countries"),
     _thesaurus("regions", relations="true"),  # narrowerTerms: the member countries of each group
     _thesaurus("DecisionTypes"),
     SolrQuery(
         "biosafetyDecision",
         (*INDEX_COMMON_FIELDS, "decisionTypes_ss", "decisionDate_dt", "riskAssessments_ss"),
+        # decision types filter i_decisions_published; the risk-assessment link (a field name not
+        # confirmed against the live index) is i_decisions_with_ra
+        required_somewhere=("decisionTypes_ss", "riskAssessments_ss"),
     ),
     SolrQuery("nationalRiskAssessment", INDEX_COMMON_FIELDS),
     SolrQuery("biosafetyLaw", INDEX_COMMON_FIELDS),
-    SolrQuery("focalPoint", (*INDEX_COMMON_FIELDS, "type_ss")),  # CPB-FP1, BCH-FP, CPB-A17-FP (Article 17)
+    # CPB-FP1, BCH-FP, CPB-A17-FP (Article 17): the focal-point indicators filter on them
+    SolrQuery("focalPoint", (*INDEX_COMMON_FIELDS, "type_ss"), required_somewhere=("type_ss",)),
     SolrQuery("authority", INDEX_COMMON_FIELDS),
 )
+INDEX_QUERIES = {e.schema: e for e in ENDPOINTS if isinstance(e, SolrQuery)}
 
 
-def analyzer_params(keys: Iterable[str]) -> dict[str, str]:
-    """``q`` and ``f`` of an analyzer request: all governments, every question of the questionnaire."""
+def check_index_fields(snapshot: Snapshot) -> None:
+    """The check of :meth:`SolrQuery.check_fields` on a snapshot read from disk, of any source.
+
+    The live extractor checks each schema before it keeps a snapshot; the raw stage runs this on
+    the snapshot in use (embedded, or an earlier live one), so every snapshot passes the same rule.
+    """
+    pages_by_schema: dict[str, list[tuple[str, list[dict]]]] = {}
+    for entry in snapshot.files_of("index"):
+        schema = Path(entry["path"]).parts[1]  # index/<schema>/page-<n>.json.gz
+        docs = snapshot.read_json(entry["path"])["response"]["docs"]
+        pages_by_schema.setdefault(schema, []).append((entry["path"], docs))
+    for schema, pages in pages_by_schema.items():
+        if schema in INDEX_QUERIES:
+            INDEX_QUERIES[schema].check_fields(snapshot.snapshot_id, pages)
+
+
+def analyzer_governments(countries: list[dict]) -> list[str]:
+    """The analyzer's ``government.identifier`` values: the countries endpoint's codes in lower case.
+
+    The front-end lower-cases them the same way for its "Parties" presets (questions-selector.js).
+    """
+    return sorted({country["code"].lower() for country in countries})
+
+
+def analyzer_query(governments: Iterable[str]) -> dict:
+    """Every report of the listed governments, with the one filter the analyzer front-end sends for them.
+
+    The analyzer page also sends ``government_REL`` (the five UN regional groups), which would drop
+    the EU, a Party in no group; it never sends an empty ``q``. Listing every country of the
+    countries endpoint asks for all governments; a report whose government the BCH does not list
+    as a country cannot be a Party's, and does not land. No date filter: cut-offs are applied
+    downstream, so one snapshot serves every cut-off.
+    """
+    return {"government.identifier": {"$in": list(governments)}}
+
+
+def analyzer_params(keys: Iterable[str], governments: Iterable[str]) -> dict[str, str]:
+    """``q`` and ``f`` of an analyzer request: the governments, every question of the questionnaire."""
     fields = dict.fromkeys([*keys, *REPORT_FIELDS], 1)
-    return {"q": _compact_json(ANALYZER_QUERY), "f": _compact_json(fields)}
+    return {"q": _compact_json(analyzer_query(governments)), "f": _compact_json(fields)}
 
 
-def national_report_endpoints(cycles: Iterable[Cycle], dbt_project_dir: Path) -> list[Download]:
-    return [
-        Download(
-            "national_reports",
-            f"national_reports/{cycle.cycle_code}.json.gz",
-            cycle.api_path,
-            analyzer_params(question_keys(dbt_project_dir, cycle.bch_schema)),
-            partial(check_reports, cycle.cycle_code),
+@dataclass(frozen=True)
+class AnalyzerExport:
+    """One cycle's national reports, asked for every government of the run's countries file."""
+
+    endpoint: ClassVar[str] = "national_reports"
+    cycle: Cycle
+    keys: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return f"national_reports/{self.cycle.cycle_code}"
+
+    def download(self, governments: Iterable[str]) -> Download:
+        return Download(
+            self.endpoint,
+            f"{self.label}.json.gz",
+            self.cycle.api_path,
+            analyzer_params(self.keys, governments),
+            partial(check_reports, self.cycle.cycle_code),
         )
-        for cycle in cycles
+
+    def extract(self, run: _Run) -> EndpointStats:
+        return self.download(run.governments()).extract(run)
+
+
+def national_report_endpoints(cycles: Iterable[Cycle], dbt_project_dir: Path) -> list[AnalyzerExport]:
+    return [
+        AnalyzerExport(cycle, tuple(question_keys(dbt_project_dir, cycle.bch_schema))) for cycle in cycles
     ]
 
 
-def plan(cycles: Iterable[Cycle], dbt_project_dir: Path) -> list[Download | SolrQuery]:
-    """Every endpoint of a live snapshot: :data:`ENDPOINTS` plus one analyzer export per registry cycle."""
+def plan(cycles: Iterable[Cycle], dbt_project_dir: Path) -> list[Download | SolrQuery | AnalyzerExport]:
+    """Every endpoint of a live snapshot: :data:`ENDPOINTS`, then one analyzer export per registry cycle.
+
+    The exports come last: their government list is read from the countries file of the same run.
+    """
     return [*ENDPOINTS, *national_report_endpoints(cycles, dbt_project_dir)]
 
 
@@ -345,6 +447,11 @@ def _shape(data, limit: int = 100) -> str:
         return "an empty array"
     text = json.dumps(data, ensure_ascii=False)
     return f"{type(data).__name__} {text if len(text) <= limit else text[:limit] + '…'}"
+
+
+def _listed(files: list[str], limit: int = 3) -> str:
+    shown = ", ".join(files[:limit])
+    return shown if len(files) <= limit else f"{shown} and {len(files) - limit} more file(s)"
 
 
 def _size(n: int) -> str:
