@@ -104,6 +104,8 @@ def run_refresh_job(settings: Settings, force: bool = False) -> str:
             raise_on_error=False,
         )
     failures = [e for e in result.all_events if e.is_failure and e.event_specific_data.error is not None]
+    if any(e.step_key for e in failures):  # the run's own failure event only repeats its step's
+        failures = [e for e in failures if e.step_key]
     for event in failures:
         where = f"stage {event.step_key}" if event.step_key else "run"
         print(f"\n{where} failed:\n  {root_message(event.event_specific_data.error)}", file=sys.stderr)

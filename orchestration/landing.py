@@ -113,6 +113,12 @@ def _land_file(snapshot: Snapshot, rel_path: str, rows: dict[str, list]) -> None
     where_file = f"snapshot {snapshot.snapshot_id}, {rel_path}"
     if not isinstance(reports, list):
         raise ValueError(f"{where_file}: expected a JSON array of reports, got {type(reports).__name__}")
+    if not reports:
+        # the live extractor refuses an empty export too: read as-is it would publish 0/0 everywhere
+        raise ValueError(
+            f"{where_file}: the cycle {cycle_code} export holds no reports; an empty analyzer export is "
+            "refused (nothing is published). If the cycle has no reports yet, leave it out of the snapshot"
+        )
     seen: set[str] = set()
     for index, report in enumerate(reports):
 

@@ -68,6 +68,34 @@ def _line(row: tuple) -> str:
     return f"{code:<34}{baseline:>13}{cycle:>13}{change:>9}  {basis}"
 
 
+QUARANTINE_SQL = """
+select stage, field, count(*) as n
+from marts.fct_quarantine
+group by all
+order by n desc, stage, field
+"""
+QUARANTINE_ROWS_SHOWN = 50
+
+
+def quarantine_counts(con: duckdb.DuckDBPyConnection) -> dict:
+    """What was set aside: the total, and counts by stage and field (for publication.json)."""
+    rows = con.execute(QUARANTINE_SQL).fetchall()
+    return {
+        "total": sum(n for *_, n in rows),
+        "by_field": {f"{stage}:{field}": n for stage, field, n in rows},
+    }
+
+
+def _quarantine_lines(quarantine: dict) -> list[str]:
+    if not quarantine.get("total"):
+        return ["Quarantine: no record set aside."]
+    parts = ", ".join(f"{key} {n}" for key, n in quarantine["by_field"].items())
+    return [
+        f"Quarantine: {quarantine['total']} records set aside ({parts}); "
+        "each with its reason in marts.fct_quarantine."
+    ]
+
+
 def print_summary(settings: Settings, publication: dict, cycle_code: str) -> None:
     synthetic = " (SYNTHETIC embedded snapshot)" if publication.get("synthetic") else ""
     print(f"\nPublished {publication['published_at']} from snapshot {publication['snapshot_id']}{synthetic}")
@@ -75,6 +103,7 @@ def print_summary(settings: Settings, publication: dict, cycle_code: str) -> Non
     print(f"  Parquet: {settings.published_dir / 'parquet'}/<table>.parquet")
     print(f"  Report : {settings.published_dir / 'report.md'}")
     print("  tables : " + ", ".join(f"{t} ({n})" for t, n in publication["tables"].items()))
+    print("  " + "\n  ".join(_quarantine_lines(publication.get("quarantine", {}))))
     with duckdb.connect(str(settings.published_db), read_only=True) as con:
         lines = headline_table(con, cycle_code)
     if not lines:
@@ -102,7 +131,23 @@ def report_markdown(db_path, publication: dict) -> str:
             if lines:
                 against = f" (against {baseline})" if baseline else ""
                 parts.append(f"## {cycle_code}: {title}{against}\n\n```\n" + "\n".join(lines) + "\n```\n")
+        parts.append(_quarantine_section(con, publication.get("quarantine", {})))
     return "\n".join(parts)
+
+
+def _quarantine_section(con: duckdb.DuckDBPyConnection, quarantine: dict) -> str:
+    """The records set aside, each with its file, record, field and reason (the first ones in full)."""
+    lines = ["## Quarantined records\n", *_quarantine_lines(quarantine), ""]
+    rows = con.execute(
+        "select snapshot_id, source_file, record_index, field, value, reason from marts.fct_quarantine "
+        f"order by source_file, record_index, field limit {QUARANTINE_ROWS_SHOWN}"
+    ).fetchall()
+    if rows:
+        lines += ["| snapshot | file | record | field | value | reason |", "|---|---|---|---|---|---|"]
+        lines += ["| " + " | ".join("" if v is None else str(v) for v in row) + " |" for row in rows]
+        if quarantine.get("total", 0) > len(rows):
+            lines.append(f"\n… and {quarantine['total'] - len(rows)} more in `marts.fct_quarantine`.")
+    return "\n".join(lines) + "\n"
 
 
 def _pct(value) -> str:

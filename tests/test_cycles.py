@@ -141,21 +141,25 @@ def two_cutoffs(pipeline):
     return registry, tables(pipeline)
 
 
-def tables(pipeline) -> dict[str, list[tuple]]:
+def tables(pipeline) -> dict[str, list]:
+    """Every mart's rows, sorted; fct_report_answer's as dicts by column name."""
     names = [
         r[0]
         for r in pipeline.query(
             "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
         )
     ]
-    return {n: sorted(pipeline.query(f"select * from marts.{n}"), key=repr) for n in names}
+    out = {n: sorted(pipeline.query(f"select * from marts.{n}"), key=repr) for n in names}
+    columns = [r[0] for r in pipeline.query("describe marts.fct_report_answer")]
+    out["fct_report_answer"] = [dict(zip(columns, r, strict=True)) for r in out["fct_report_answer"]]
+    return out
 
 
 def test_a_changed_cutoff_changes_the_counted_set_and_nothing_else(two_cutoffs):
     before, after = two_cutoffs
     # which reports count changed: ke's December report and br's January report fall after 2019-10-01
     status = {
-        t: {(r[1], r[6]): r[8] for r in rows}
+        t: {(r["party_code"], r["document_id"]): r["report_status"] for r in rows}
         for t, rows in (("before", before["fct_report_answer"]), ("after", after["fct_report_answer"]))
     }
     assert status["before"] == {

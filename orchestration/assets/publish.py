@@ -1,5 +1,6 @@
 """Stage 5, publish: validated marts swapped into warehouse/published/ for BI tools."""
 
+import duckdb
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
 from orchestration.assets.raw import current_snapshot
@@ -7,7 +8,7 @@ from orchestration.assets.transform import mart_names
 from orchestration.progress import say
 from orchestration.publication import fingerprint, publish
 from orchestration.resources import SettingsResource
-from orchestration.summary import report_markdown
+from orchestration.summary import quarantine_counts, report_markdown
 
 
 @asset(
@@ -19,6 +20,8 @@ from orchestration.summary import report_markdown
 def published_marts(context: AssetExecutionContext, settings: SettingsResource) -> MaterializeResult:
     cfg = settings.get()
     snapshot = current_snapshot(cfg)
+    with duckdb.connect(str(cfg.build_db), read_only=True) as con:
+        quarantine = quarantine_counts(con)
     record = publish(
         cfg.build_db,
         cfg.published_dir,
@@ -29,10 +32,19 @@ def published_marts(context: AssetExecutionContext, settings: SettingsResource) 
             "source": cfg.source,
             "synthetic": bool(snapshot.manifest.get("synthetic")),
             "fingerprint": fingerprint(cfg, snapshot),
+            "quarantine": quarantine,
         },
         report=report_markdown,
     )
     say(context, "publish", f"{len(record['tables'])} tables -> {cfg.published_db}")
+    if quarantine["total"]:
+        say(
+            context, "publish", f"{quarantine['total']} quarantined records published in marts.fct_quarantine"
+        )
     return MaterializeResult(
-        metadata={"path": str(cfg.published_db), **{f"rows.{t}": n for t, n in record["tables"].items()}}
+        metadata={
+            "path": str(cfg.published_db),
+            "quarantined": quarantine["total"],
+            **{f"rows.{t}": n for t, n in record["tables"].items()},
+        }
     )

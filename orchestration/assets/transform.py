@@ -126,6 +126,21 @@ def cpb_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, settings
                 yield event
         error = invocation.get_error()
     if error is not None:
-        raise RuntimeError(f"dbt build failed (full log: {log_path}): {error}")
+        causes = failed_nodes(cfg.build_db.parent / "dbt_target" / "run_results.json")
+        raise RuntimeError(f"dbt build failed (full log: {log_path}):\n" + ("\n".join(causes) or str(error)))
     summary = ", ".join(f"{n} {kind}" for kind, n in sorted(results.items()))
     say(context, "transform", f"dbt build done in {time.monotonic() - started:.1f} s: {summary}")
+
+
+def failed_nodes(run_results: Path, limit: int = 10) -> list[str]:
+    """The real causes of a failed dbt build: each failing node and dbt's message (the DuckDB error)."""
+    if not run_results.is_file():
+        return []
+    results = json.loads(run_results.read_text())["results"]
+    failed = [r for r in results if r["status"] in ("error", "fail")]
+    lines = [
+        f"  {r['unique_id']}: {' '.join((r.get('message') or r['status']).split())}" for r in failed[:limit]
+    ]
+    if len(failed) > limit:
+        lines.append(f"  ... and {len(failed) - limit} more")
+    return lines

@@ -1,5 +1,6 @@
 -- Which reports count in a cycle's analysis. Kept but not counted: reports of non-Parties, reports
--- dated after the cutoff, and earlier reports of a government superseded by a later one.
+-- dated after the cutoff, earlier reports of a government superseded by a later one, and reports
+-- under a government code that is not a BCH country (quarantined: fct_quarantine says why).
 with reports as (
     select * from {{ ref('stg_bch__national_reports') }}
 ),
@@ -23,6 +24,7 @@ placed as (
     select
         reports.*,
         cycles.cutoff_date,
+        parties.party_code is not null as is_known_country,
         coalesce(parties.is_cpb_party, false) as is_cpb_party,
         reports.report_date <= cycles.cutoff_date as is_before_cutoff
     from reports
@@ -49,6 +51,7 @@ select
     cutoff_date,
     is_cpb_party,
     case
+        when not is_known_country then 'unknown_government'
         when not is_before_cutoff then 'after_cutoff'
         when recency_rank > 1 then 'superseded'
         when not is_cpb_party then 'non_party'
