@@ -41,7 +41,9 @@ def _parser() -> argparse.ArgumentParser:
         "refresh", parents=[common], help="extract, build, validate and publish the marts"
     )
     refresh.add_argument(
-        "--cutoff-date", help="overrides CPB_CUTOFF_DATE (e.g. 2020-01-15 or nr4=2019-12-31)"
+        "--cutoff-date",
+        help="overrides CPB_CUTOFF_DATE: cycle=date[,cycle=date], e.g. nr4=2019-12-31 "
+        "(a bare date applies to the newest cycle)",
     )
     refresh.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     refresh.add_argument("--headline-cycle", default="nr4", help="cycle shown in the closing summary")
@@ -122,8 +124,8 @@ def run_refresh_job(settings: Settings, force: bool = False) -> str:
 
 
 def root_message(error) -> str:
-    """The innermost error message: what went wrong, not Dagster's wrapping of it."""
-    while error.cause is not None:
+    """The first error below Dagster's wrapping: ours says where (snapshot, file), its own cause may not."""
+    while error.cause is not None and (error.cls_name or "").startswith("Dagster"):
         error = error.cause
     return error.message.strip()
 

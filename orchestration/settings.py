@@ -8,7 +8,11 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
+from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from orchestration.registry import RegistryError, cutoff_overrides, load_cycles
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 SOURCES = ("embedded", "live")
@@ -66,7 +70,22 @@ class Settings:
         settings = replace(self, **parsed)
         if settings.source not in SOURCES:
             raise ConfigError(f"CPB_SOURCE={settings.source!r}: expected one of {', '.join(SOURCES)}")
+        url = urlsplit(settings.bch_base_url)
+        if url.scheme not in ("http", "https") or not url.netloc:
+            raise ConfigError(
+                f"BCH_BASE_URL={settings.bch_base_url!r}: expected an http(s) URL such as https://api.cbd.int"
+            )
+        settings.cutoff_overrides()  # a malformed CPB_CUTOFF_DATE stops the run before any work
         return settings
+
+    def cutoff_overrides(self) -> dict[str, date]:
+        """CPB_CUTOFF_DATE parsed against the cycle registry: ``{cycle_code: cutoff}``."""
+        if not self.cutoff_date:
+            return {}
+        try:
+            return cutoff_overrides(self.cutoff_date, load_cycles(self.dbt_project_dir))
+        except RegistryError as exc:
+            raise ConfigError(str(exc)) from None
 
     @property
     def dbt_project_dir(self) -> Path:

@@ -12,6 +12,7 @@ import gzip
 import hashlib
 import json
 import shutil
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -58,8 +59,12 @@ class Snapshot:
             if rel_path.endswith(".gz"):
                 raw = gzip.decompress(raw)
             return json.loads(raw)
-        except (OSError, ValueError) as exc:
-            raise SnapshotError(f"snapshot {self.path}: cannot read {rel_path}: {exc}") from exc
+        except (OSError, ValueError, EOFError, zlib.error) as exc:  # EOFError: a truncated gzip stream
+            problem = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            raise SnapshotError(
+                f"snapshot {self.snapshot_id} ({self.path}), file {rel_path}: cannot read it ({problem}); "
+                "the file is truncated or corrupt"
+            ) from exc
 
     def content_sha256(self) -> str:
         """One checksum for the whole snapshot: changes if and only if a file's content changes."""

@@ -68,6 +68,14 @@ def _line(row: tuple) -> str:
     return f"{code:<34}{baseline:>13}{cycle:>13}{change:>9}  {basis}"
 
 
+EMPTY_CYCLES_SQL = """
+select c.cycle_code, c.cutoff_date, c.registry_cutoff_date
+from marts.dim_cycle as c
+where not exists (
+    select 1 from marts.fct_report_answer as a where a.cycle_code = c.cycle_code and a.is_counted
+)
+order by c.cutoff_date
+"""
 QUARANTINE_SQL = """
 select stage, field, count(*) as n
 from marts.fct_quarantine
@@ -106,6 +114,17 @@ def print_summary(settings: Settings, publication: dict, cycle_code: str) -> Non
     print("  " + "\n  ".join(_quarantine_lines(publication.get("quarantine", {}))))
     with duckdb.connect(str(settings.published_db), read_only=True) as con:
         lines = headline_table(con, cycle_code)
+        empty = con.execute(EMPTY_CYCLES_SQL).fetchall()
+    for code, cutoff, registry_cutoff in empty:
+        moved = (
+            f" (moved from {registry_cutoff} by CPB_CUTOFF_DATE / --cutoff-date)"
+            if cutoff != registry_cutoff
+            else ""
+        )
+        print(
+            f"  WARNING: cycle {code} has no counted report at its cutoff {cutoff}{moved}; "
+            "its figures are empty."
+        )
     if not lines:
         print(f"\nNo indicator figures for cycle {cycle_code}.")
         return

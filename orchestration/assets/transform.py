@@ -20,7 +20,6 @@ from orchestration.assets.raw import current_snapshot
 from orchestration.crosswalk import REFERENCE_CYCLE
 from orchestration.landing import landing_path
 from orchestration.progress import say
-from orchestration.registry import cutoff_overrides, load_cycles
 from orchestration.resources import SettingsResource
 from orchestration.settings import PROJECT_DIR
 
@@ -96,13 +95,12 @@ def _environment(**values: str) -> Iterator[None]:
 def cpb_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, settings: SettingsResource):
     cfg = settings.get()
     snapshot = current_snapshot(cfg)
-    cycles = load_cycles(cfg.dbt_project_dir)
     dbt_vars = {
         "snapshot_dir": str(snapshot.path),
         "landing_dir": str(landing_path(cfg.landing_dir, snapshot)),
         "reference_dir": str(cfg.landing_dir / "reference"),
         "reference_cycle": REFERENCE_CYCLE,
-        "cutoff_overrides": {k: v.isoformat() for k, v in cutoff_overrides(cfg.cutoff_date, cycles).items()},
+        "cutoff_overrides": {k: v.isoformat() for k, v in cfg.cutoff_overrides().items()},
     }
     cfg.build_db.parent.mkdir(parents=True, exist_ok=True)
     cfg.build_db.unlink(missing_ok=True)  # a fresh build: no table survives from an earlier run

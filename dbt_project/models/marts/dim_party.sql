@@ -22,7 +22,8 @@ select
         case
             when countries.cpb_party_date is not null and outside_groups.country_code is null
                 then error(
-                    'snapshot {{ var("snapshot_dir") }}, thesaurus/regions.json: Party '
+                    'snapshot {{ var("snapshot_dir").rstrip("/").split("/")[-1] }}, file '
+                    || 'thesaurus/regions.json.gz: Party '
                     || countries.country_code || ' (' || countries.name || ') is in none of the five UN '
                     || 'regional groups (narrowerTerms / expandedNarrowerTerms of the group terms); add it '
                     || 'to its group, or list it in seeds/countries_outside_regional_groups.csv'
