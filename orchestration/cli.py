@@ -88,6 +88,7 @@ def refresh_command(settings: Settings, args) -> int:
 def run_refresh_job(settings: Settings, force: bool = False) -> str:
     """Run the ``refresh`` job in-process: ``published``, ``unchanged`` or ``failed`` (reasons printed)."""
     from dagster import AssetKey, DagsterInstance
+    from dagster._core.instance.ref import InstanceRef
 
     from orchestration.definitions import defs
 
@@ -99,7 +100,9 @@ def run_refresh_job(settings: Settings, force: bool = False) -> str:
         "cutoff_date": settings.cutoff_date,
         "force": force,
     }
-    with DagsterInstance.ephemeral() as instance:
+    home = settings.dagster_home_dir  # the instance `make dev` shows: its UI lists this run
+    home.mkdir(parents=True, exist_ok=True)
+    with DagsterInstance.from_ref(InstanceRef.from_dir(str(home))) as instance:
         result = defs.resolve_job_def("refresh").execute_in_process(
             run_config={**QUIET_LOGS, "resources": {"settings": {"config": config}}},
             instance=instance,

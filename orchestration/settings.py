@@ -29,6 +29,7 @@ class Settings:
     raw_dir: Path = PROJECT_DIR / "raw"
     warehouse_dir: Path = PROJECT_DIR / "warehouse"
     cutoff_date: str | None = None  # CPB_CUTOFF_DATE: see registry.cutoff_overrides
+    dagster_home: Path | None = None  # DAGSTER_HOME; default <warehouse>/dagster_home (see dagster_home_dir)
     project_dir: Path = PROJECT_DIR
     # Live extraction: polite by default.
     http_timeout_seconds: float = 60.0
@@ -44,6 +45,7 @@ class Settings:
         "CPB_RAW_DIR": "raw_dir",
         "CPB_WAREHOUSE_DIR": "warehouse_dir",
         "CPB_CUTOFF_DATE": "cutoff_date",
+        "DAGSTER_HOME": "dagster_home",
         "BCH_HTTP_TIMEOUT_SECONDS": "http_timeout_seconds",
         "BCH_HTTP_MAX_ATTEMPTS": "http_max_attempts",
         "BCH_REQUESTS_PER_SECOND": "http_requests_per_second",
@@ -105,6 +107,11 @@ class Settings:
     def landing_dir(self) -> Path:
         """Derived, per-snapshot Parquet files that dbt sources read (normalised answers)."""
         return self.warehouse_dir / "landing"
+
+    @property
+    def dagster_home_dir(self) -> Path:
+        """The Dagster instance (runs, materialisations, schedules) shared by `cpb refresh` and `make dev`."""
+        return self.dagster_home or self.warehouse_dir / "dagster_home"
 
     @property
     def published_dir(self) -> Path:

@@ -24,6 +24,7 @@ class Pipeline:
         monkeypatch.setenv("CPB_WAREHOUSE_DIR", str(self.warehouse_dir))
         monkeypatch.delenv("CPB_SOURCE", raising=False)
         monkeypatch.delenv("CPB_CUTOFF_DATE", raising=False)
+        monkeypatch.delenv("DAGSTER_HOME", raising=False)
 
     def refresh(self, *args: str) -> int:
         return cli.main(["refresh", *args])

@@ -68,3 +68,15 @@ def test_a_run_started_while_another_holds_the_warehouse_fails_before_any_work(p
     messages = [root_message(e.event_specific_data.error) for e in result.all_events if e.is_failure]
     assert any("another refresh is running" in m for m in messages), messages
     assert not pipeline.published_db.exists()
+
+
+def test_cli_runs_are_recorded_in_the_dagster_home_the_ui_reads(pipeline):
+    from dagster._core.instance.ref import InstanceRef
+
+    good_snapshot(pipeline, "20200101T000000Z")
+    assert pipeline.refresh() == 0
+    home = pipeline.warehouse_dir / "dagster_home"  # DAGSTER_HOME unset: under the warehouse, as `make dev`
+    with DagsterInstance.from_ref(InstanceRef.from_dir(str(home))) as instance:
+        runs = instance.get_runs()
+        assert [(r.job_name, r.status.value) for r in runs] == [("refresh", "SUCCESS")]
+        assert instance.get_latest_materialization_event(PUBLISHED) is not None
