@@ -27,7 +27,8 @@ class Settings:
     cutoff_date: str | None = None  # CPB_CUTOFF_DATE: see registry.cutoff_overrides
     project_dir: Path = PROJECT_DIR
     # Live extraction: polite by default.
-    http_timeout_seconds: float = 60.0
+    http_timeout_seconds: float = 60.0  # connecting, and each read: a stalled server
+    http_deadline_seconds: float = 300.0  # one whole attempt: a server dripping its response
     http_max_attempts: int = 5
     http_requests_per_second: float = 2.0
     http_max_response_bytes: int = 200_000_000
@@ -41,6 +42,7 @@ class Settings:
         "CPB_WAREHOUSE_DIR": "warehouse_dir",
         "CPB_CUTOFF_DATE": "cutoff_date",
         "BCH_HTTP_TIMEOUT_SECONDS": "http_timeout_seconds",
+        "BCH_HTTP_DEADLINE_SECONDS": "http_deadline_seconds",
         "BCH_HTTP_MAX_ATTEMPTS": "http_max_attempts",
         "BCH_REQUESTS_PER_SECOND": "http_requests_per_second",
         "BCH_MAX_RESPONSE_BYTES": "http_max_response_bytes",
