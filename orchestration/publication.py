@@ -73,6 +73,18 @@ def unchanged_message(settings: Settings, snapshot: Snapshot, current: dict) -> 
     )
 
 
+def remove_abandoned_publications(published_dir: Path) -> None:
+    """Remove the new DuckDB files and Parquet folders that killed publications never swapped in.
+
+    publish() runs inside the refresh job, which holds the warehouse lock for the whole run, so no
+    other publication is writing here: every such temporary name is a dead run's.
+    """
+    for path in Path(published_dir).glob(".cpb_indicators.*"):
+        path.unlink(missing_ok=True)
+    for path in Path(published_dir).glob(".parquet.*"):
+        shutil.rmtree(path, ignore_errors=True)
+
+
 def publish(build_db: Path, published_dir: Path, tables: list[str], info: dict, report=None) -> dict:
     """Copy ``marts.<tables>`` of ``build_db`` to ``published_dir`` atomically; return the record.
 
@@ -80,6 +92,7 @@ def publish(build_db: Path, published_dir: Path, tables: list[str], info: dict, 
     """
     published_dir = Path(published_dir)
     published_dir.mkdir(parents=True, exist_ok=True)
+    remove_abandoned_publications(published_dir)
     token = uuid.uuid4().hex[:12]
     new_db = published_dir / f".cpb_indicators.{token}.duckdb"
     new_parquet = published_dir / f".parquet.{token}"

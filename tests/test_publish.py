@@ -6,6 +6,7 @@ import re
 
 import duckdb
 
+from orchestration.publication import publish
 from tests.factory import country, report, write_snapshot
 
 REGIONS = {"africa": ["dz", "ke"], "weog": ["de"]}
@@ -110,3 +111,25 @@ def test_a_second_refresh_on_the_same_warehouse_waits_its_turn(pipeline, capsys)
         assert pipeline.refresh() == 1
         assert "another refresh is running" in capsys.readouterr().err
     assert not pipeline.published_db.exists()
+
+
+def test_publish_removes_what_a_killed_publication_left(tmp_path):
+    build_db, published = tmp_path / "build.duckdb", tmp_path / "published"
+    with duckdb.connect(str(build_db)) as con:
+        con.execute("create schema marts; create table marts.t as select 1 as x")
+    published.mkdir()
+    # a run killed before its swap: the new file (and its WAL), its Parquet folder, an old one
+    leftovers = [".cpb_indicators.0123456789ab.duckdb", ".cpb_indicators.0123456789ab.duckdb.wal"]
+    for name in leftovers:
+        (published / name).write_bytes(b"half-written")
+    for name in (".parquet.0123456789ab", ".parquet.old"):
+        (published / name).mkdir()
+        (published / name / "t.parquet").write_bytes(b"half-written")
+
+    record = publish(build_db, published, ["t"], {"snapshot_id": "s1"})
+    assert record["tables"] == {"t": 1}
+    assert sorted(p.name for p in published.iterdir()) == [
+        "cpb_indicators.duckdb",
+        "parquet",
+        "publication.json",
+    ]
