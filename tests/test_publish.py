@@ -1,6 +1,7 @@
 """Publication: validated marts swap in atomically; a failing check leaves the last good one in place."""
 
 import fcntl
+import gzip
 import json
 import re
 
@@ -101,6 +102,26 @@ def test_unchanged_refresh_stops_early_and_force_rebuilds(pipeline, capsys):
     assert pipeline.refresh("--force") == 0
     assert publication(pipeline)["published_at"] >= first["published_at"]
     assert "Unchanged" not in capsys.readouterr().out
+
+
+def test_a_file_changed_after_its_manifest_fails_a_plain_refresh(pipeline, capsys):
+    snapshot = good_snapshot(pipeline, "20200101T000000Z")
+    assert pipeline.refresh() == 0
+    first = publication(pipeline)
+    capsys.readouterr()
+    # the same snapshot, already published; one Party's answer edited in place (valid gzip JSON)
+    reports = snapshot.path / "national_reports" / "nr4.json.gz"
+    edited = gzip.decompress(reports.read_bytes()).replace(b"fullInPlace", b"none")
+    reports.write_bytes(gzip.compress(edited, mtime=0))
+
+    assert pipeline.refresh() == 1  # not "Unchanged": the fast path verifies before it skips
+    err = capsys.readouterr().err
+    assert f"snapshot 20200101T000000Z ({snapshot.path}): national_reports/nr4.json.gz" in err
+    assert re.search(r"does not match its manifest: \d+ bytes, sha256 [0-9a-f]{64}; manifest.json says", err)
+    assert publication(pipeline) == first
+    # the job's raw stage makes the same check (--force skips only the fast path's "unchanged")
+    assert pipeline.refresh("--force") == 1
+    assert "stage bch_raw_snapshot failed" in capsys.readouterr().err
 
 
 def test_a_second_refresh_on_the_same_warehouse_waits_its_turn(pipeline, capsys):
