@@ -4,7 +4,8 @@
     cpb status
 
 An unchanged embedded refresh (same snapshot, code, data files and configuration as the current
-publication) stops before Dagster is even imported.
+publication) stops before Dagster is even imported, once the snapshot's files are checked against
+its manifest.
 """
 
 import argparse
@@ -13,7 +14,7 @@ import time
 
 from orchestration.publication import read_publication, unchanged_message, unchanged_publication
 from orchestration.settings import ConfigError, Settings
-from orchestration.snapshot import SnapshotError, latest_snapshot
+from orchestration.snapshot import SnapshotError, latest_snapshot, verify_snapshot
 
 # Dagster's console log stays quiet: stages print progress lines and the CLI reports failures.
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
@@ -58,13 +59,16 @@ def refresh_command(settings: Settings, args) -> int:
     """Launch the refresh job, the one the nightly schedule launches; say what it published.
 
     On the embedded source, an input that is already published stops here, before Dagster is even
-    imported (the job's raw stage would make the same check, `unchanged_publication`, and skip).
+    imported (the job's raw stage would make the same checks, `verify_snapshot` and
+    `unchanged_publication`, and skip). The snapshot is verified first: a file changed since its
+    manifest was written fails the run even when nothing else changed.
     """
     started = time.monotonic()
     print(f"cpb refresh: source {settings.source}, warehouse {settings.warehouse_dir}")
     if settings.source == "embedded" and not args.force:
         try:
             snapshot = latest_snapshot(settings.source_dir)
+            verify_snapshot(snapshot)
         except SnapshotError as exc:
             print(f"cpb: {exc}", file=sys.stderr)
             return 1

@@ -20,6 +20,7 @@ import duckdb
 from orchestration.landing import LANDING_VERSION
 from orchestration.settings import Settings
 from orchestration.snapshot import Snapshot, utc_now
+from orchestration.sql import sql_escape
 
 PUBLICATION_FILE = "publication.json"
 FINGERPRINT_GLOBS = (
@@ -73,6 +74,18 @@ def unchanged_message(settings: Settings, snapshot: Snapshot, current: dict) -> 
     )
 
 
+def remove_abandoned_publications(published_dir: Path) -> None:
+    """Remove the new DuckDB files and Parquet folders that killed publications never swapped in.
+
+    publish() runs inside the refresh job, which holds the warehouse lock for the whole run, so no
+    other publication is writing here: every such temporary name is a dead run's.
+    """
+    for path in Path(published_dir).glob(".cpb_indicators.*"):
+        path.unlink(missing_ok=True)
+    for path in Path(published_dir).glob(".parquet.*"):
+        shutil.rmtree(path, ignore_errors=True)
+
+
 def publish(build_db: Path, published_dir: Path, tables: list[str], info: dict, report=None) -> dict:
     """Copy ``marts.<tables>`` of ``build_db`` to ``published_dir`` atomically; return the record.
 
@@ -80,6 +93,7 @@ def publish(build_db: Path, published_dir: Path, tables: list[str], info: dict, 
     """
     published_dir = Path(published_dir)
     published_dir.mkdir(parents=True, exist_ok=True)
+    remove_abandoned_publications(published_dir)
     token = uuid.uuid4().hex[:12]
     new_db = published_dir / f".cpb_indicators.{token}.duckdb"
     new_parquet = published_dir / f".parquet.{token}"
@@ -87,11 +101,12 @@ def publish(build_db: Path, published_dir: Path, tables: list[str], info: dict, 
     rows = {}
     try:
         with duckdb.connect(str(new_db)) as con:
-            con.execute(f"attach '{build_db}' as build (read_only)")
+            con.execute(f"attach '{sql_escape(build_db)}' as build (read_only)")
             con.execute("create schema marts")
             for table in tables:
                 con.execute(f"create table marts.{table} as select * from build.marts.{table}")
-                con.execute(f"copy marts.{table} to '{new_parquet / (table + '.parquet')}' (format parquet)")
+                parquet = sql_escape(new_parquet / (table + ".parquet"))
+                con.execute(f"copy marts.{table} to '{parquet}' (format parquet)")
                 rows[table] = con.execute(f"select count(*) from marts.{table}").fetchone()[0]
             con.execute("detach build")
         record = {**info, "published_at": utc_now(), "tables": rows}

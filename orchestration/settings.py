@@ -32,7 +32,8 @@ class Settings:
     dagster_home: Path | None = None  # DAGSTER_HOME; default <warehouse>/dagster_home (see dagster_home_dir)
     project_dir: Path = PROJECT_DIR
     # Live extraction: polite by default.
-    http_timeout_seconds: float = 60.0
+    http_timeout_seconds: float = 60.0  # connecting, and each read: a stalled server
+    http_deadline_seconds: float = 300.0  # one whole attempt: a server dripping its response
     http_max_attempts: int = 5
     http_requests_per_second: float = 2.0
     http_max_response_bytes: int = 200_000_000
@@ -47,6 +48,7 @@ class Settings:
         "CPB_CUTOFF_DATE": "cutoff_date",
         "DAGSTER_HOME": "dagster_home",
         "BCH_HTTP_TIMEOUT_SECONDS": "http_timeout_seconds",
+        "BCH_HTTP_DEADLINE_SECONDS": "http_deadline_seconds",
         "BCH_HTTP_MAX_ATTEMPTS": "http_max_attempts",
         "BCH_REQUESTS_PER_SECOND": "http_requests_per_second",
         "BCH_MAX_RESPONSE_BYTES": "http_max_response_bytes",

@@ -36,3 +36,12 @@ def test_live_refresh_extracts_builds_and_publishes(pipeline, httpserver, monkey
         )
         == published
     )
+
+    # a file of the live snapshot changed on disk since: the extraction finds the source unchanged
+    # and keeps that snapshot, and the raw stage's check against its manifest fails the run
+    capsys.readouterr()
+    page = live.path / "countries.json.gz"
+    page.write_bytes(page.read_bytes() + b"\0")
+    assert pipeline.refresh("--source", "live", "--base-url", httpserver.url_for("/").rstrip("/")) == 1
+    err = capsys.readouterr().err
+    assert f"snapshot {live.snapshot_id} ({live.path}): countries.json.gz does not match its manifest" in err

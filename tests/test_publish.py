@@ -1,11 +1,14 @@
 """Publication: validated marts swap in atomically; a failing check leaves the last good one in place."""
 
 import fcntl
+import gzip
 import json
 import re
 
 import duckdb
 
+from orchestration.publication import publish
+from tests.conftest import Pipeline
 from tests.factory import country, report, write_snapshot
 
 REGIONS = {"africa": ["dz", "ke"], "weog": ["de"]}
@@ -102,6 +105,26 @@ def test_unchanged_refresh_stops_early_and_force_rebuilds(pipeline, capsys):
     assert "Unchanged" not in capsys.readouterr().out
 
 
+def test_a_file_changed_after_its_manifest_fails_a_plain_refresh(pipeline, capsys):
+    snapshot = good_snapshot(pipeline, "20200101T000000Z")
+    assert pipeline.refresh() == 0
+    first = publication(pipeline)
+    capsys.readouterr()
+    # the same snapshot, already published; one Party's answer edited in place (valid gzip JSON)
+    reports = snapshot.path / "national_reports" / "nr4.json.gz"
+    edited = gzip.decompress(reports.read_bytes()).replace(b"fullInPlace", b"none")
+    reports.write_bytes(gzip.compress(edited, mtime=0))
+
+    assert pipeline.refresh() == 1  # not "Unchanged": the fast path verifies before it skips
+    err = capsys.readouterr().err
+    assert f"snapshot 20200101T000000Z ({snapshot.path}): national_reports/nr4.json.gz" in err
+    assert re.search(r"does not match its manifest: \d+ bytes, sha256 [0-9a-f]{64}; manifest.json says", err)
+    assert publication(pipeline) == first
+    # the job's raw stage makes the same check (--force skips only the fast path's "unchanged")
+    assert pipeline.refresh("--force") == 1
+    assert "stage bch_raw_snapshot failed" in capsys.readouterr().err
+
+
 def test_a_second_refresh_on_the_same_warehouse_waits_its_turn(pipeline, capsys):
     good_snapshot(pipeline, "20200101T000000Z")
     pipeline.warehouse_dir.mkdir(parents=True)
@@ -110,3 +133,38 @@ def test_a_second_refresh_on_the_same_warehouse_waits_its_turn(pipeline, capsys)
         assert pipeline.refresh() == 1
         assert "another refresh is running" in capsys.readouterr().err
     assert not pipeline.published_db.exists()
+
+
+def test_publish_removes_what_a_killed_publication_left(tmp_path):
+    build_db, published = tmp_path / "build.duckdb", tmp_path / "published"
+    with duckdb.connect(str(build_db)) as con:
+        con.execute("create schema marts; create table marts.t as select 1 as x")
+    published.mkdir()
+    # a run killed before its swap: the new file (and its WAL), its Parquet folder, an old one
+    leftovers = [".cpb_indicators.0123456789ab.duckdb", ".cpb_indicators.0123456789ab.duckdb.wal"]
+    for name in leftovers:
+        (published / name).write_bytes(b"half-written")
+    for name in (".parquet.0123456789ab", ".parquet.old"):
+        (published / name).mkdir()
+        (published / name / "t.parquet").write_bytes(b"half-written")
+
+    record = publish(build_db, published, ["t"], {"snapshot_id": "s1"})
+    assert record["tables"] == {"t": 1}
+    assert sorted(p.name for p in published.iterdir()) == [
+        "cpb_indicators.duckdb",
+        "parquet",
+        "publication.json",
+    ]
+
+
+def test_a_warehouse_under_a_folder_with_quotes_publishes(tmp_path, monkeypatch, capsys):
+    # every path written into SQL (the dbt sources, attach, copy) must survive ' and "
+    pipeline = Pipeline(tmp_path / 'it\'s "quoted"', monkeypatch)
+    good_snapshot(pipeline, "20200101T000000Z")
+    code = pipeline.refresh()
+    err = capsys.readouterr().err
+    build_db = pipeline.warehouse_dir / "build" / "cpb_indicators.duckdb"
+    assert global_pct(pipeline, db=build_db) == 100.0, err  # dbt read the snapshot and landing
+    assert code == 0, err
+    assert global_pct(pipeline) == 100.0
+    assert (pipeline.warehouse_dir / "published" / "parquet" / "indicator_status.parquet").is_file()

@@ -1,10 +1,13 @@
 """Raw snapshots: manifest written last, never overwritten, incomplete ones never read."""
 
 import json
+import subprocess
+import sys
 
 import pytest
 
 from orchestration.snapshot import SnapshotError, SnapshotWriter, latest_snapshot, verify_snapshot
+from tests.conftest import PROJECT_DIR
 
 
 def write(source_dir, snapshot_id, body=b"[]"):
@@ -57,3 +60,40 @@ def test_tampered_file_is_detected(tmp_path):
 def test_no_snapshot_is_a_clear_error(tmp_path):
     with pytest.raises(SnapshotError, match="no complete snapshot under"):
         latest_snapshot(tmp_path)
+
+
+def killed_writer(source_dir, snapshot_id):
+    """A process that dies (SIGKILL, no cleanup) halfway through writing a snapshot."""
+    script = (
+        "import os, signal, sys; from orchestration.snapshot import SnapshotWriter; "
+        "w = SnapshotWriter(sys.argv[1], source='live', snapshot_id=sys.argv[2]); "
+        "w.write('countries.json.gz', b'[]', endpoint='countries', request_path='/x'); "
+        "os.kill(os.getpid(), signal.SIGKILL)"
+    )
+    subprocess.run([sys.executable, "-c", script, str(source_dir), snapshot_id], cwd=PROJECT_DIR)
+    assert (source_dir / f".tmp-{snapshot_id}" / "countries.json.gz").is_file()
+
+
+def test_a_killed_writers_folder_is_removed_by_the_next_writer(tmp_path):
+    write(tmp_path, "s1")
+    killed_writer(tmp_path, "s2")
+    write(tmp_path, "s3")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s1", "s3"]
+
+
+def test_a_killed_writers_folder_is_removed_by_the_next_run_reading_the_source(tmp_path):
+    write(tmp_path, "s1")
+    killed_writer(tmp_path, "s2")
+    assert latest_snapshot(tmp_path).snapshot_id == "s1"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s1"]
+
+
+def test_a_writer_at_work_keeps_its_folder(tmp_path):
+    write(tmp_path, "s1")
+    with SnapshotWriter(tmp_path, source="live", snapshot_id="s2") as busy:
+        busy.write("countries.json.gz", b"[]", endpoint="countries", request_path="/x")
+        assert latest_snapshot(tmp_path).snapshot_id == "s1"
+        write(tmp_path, "s3")  # another run extracting into the same folder meanwhile
+        assert (tmp_path / ".tmp-s2" / "countries.json.gz").is_file()
+        busy.commit()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s1", "s2", "s3"]

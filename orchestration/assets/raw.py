@@ -1,8 +1,10 @@
 """Stage 1, raw: the BCH snapshot in use, one Dagster asset per API endpoint.
 
-``embedded`` uses the newest complete snapshot under ``raw/embedded/`` (verified against its
-manifest); ``live`` extracts a new one from the BCH API (:mod:`orchestration.extract.live`). Either
-way the snapshot in use must carry, in some record, every index field an indicator reads
+``embedded`` uses the newest complete snapshot under ``raw/embedded/``; ``live`` extracts a new one
+from the BCH API (:mod:`orchestration.extract.live`), or keeps the previous one when nothing
+changed. Either way the snapshot in use is verified against its manifest (a file changed on disk
+since fails the run, even when the snapshot is already published) and must carry, in some
+record, every index field an indicator reads
 (:func:`~orchestration.extract.live.check_index_fields`), so a wrong field name fails the run
 instead of publishing 0. The data version of each endpoint is the sha256 of its files, so an
 unchanged source is visible as unchanged data versions downstream. When that snapshot is already
@@ -67,7 +69,7 @@ def bch_raw_snapshot(
         snapshot = result.snapshot  # the previous one when the source is unchanged (the extractor says so)
     else:
         snapshot = current_snapshot(cfg)
-        verify_snapshot(snapshot)
+    verify_snapshot(snapshot)  # the files read downstream are the ones the manifest describes
     check_index_fields(snapshot)  # whatever its source: a field an indicator reads is in some record
     synthetic = " (synthetic)" if snapshot.manifest.get("synthetic") else ""
     say(context, "raw", f"snapshot {snapshot.path}{synthetic}")

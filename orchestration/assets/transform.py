@@ -22,6 +22,7 @@ from orchestration.landing import landing_path
 from orchestration.progress import say
 from orchestration.resources import SettingsResource
 from orchestration.settings import PROJECT_DIR
+from orchestration.sql import sql_escape
 
 DBT_PROJECT = DbtProject(project_dir=PROJECT_DIR / "dbt_project", profiles_dir=PROJECT_DIR / "dbt_project")
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))  # the venv's dbt, activated or not
@@ -95,10 +96,11 @@ def _environment(**values: str) -> Iterator[None]:
 def cpb_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, settings: SettingsResource):
     cfg = settings.get()
     snapshot = current_snapshot(cfg)
+    # the dbt sources (and an error message) put these paths inside SQL string literals
     dbt_vars = {
-        "snapshot_dir": str(snapshot.path),
-        "landing_dir": str(landing_path(cfg.landing_dir, snapshot)),
-        "reference_dir": str(cfg.landing_dir / "reference"),
+        "snapshot_dir": sql_escape(snapshot.path),
+        "landing_dir": sql_escape(landing_path(cfg.landing_dir, snapshot)),
+        "reference_dir": sql_escape(cfg.landing_dir / "reference"),
         "reference_cycle": REFERENCE_CYCLE,
         "cutoff_overrides": {k: v.isoformat() for k, v in cfg.cutoff_overrides().items()},
     }
