@@ -16,6 +16,8 @@ import uuid
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from orchestration.landing import LANDING_VERSION
 from orchestration.settings import Settings
@@ -86,10 +88,13 @@ def remove_abandoned_publications(published_dir: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def publish(build_db: Path, published_dir: Path, tables: list[str], info: dict, report=None) -> dict:
+def publish(
+    build_db: Path, published_dir: Path, tables: list[str], info: dict, report=None, docs_site=None
+) -> dict:
     """Copy ``marts.<tables>`` of ``build_db`` to ``published_dir`` atomically; return the record.
 
-    ``report(db_path, record) -> str``, if given, writes ``report.md`` from the new file.
+    ``report(db_path, record) -> str``, if given, writes ``report.md`` from the new file;
+    ``docs_site``, the dbt docs of this build (a folder with index.html), becomes ``docs/``.
     """
     published_dir = Path(published_dir)
     published_dir.mkdir(parents=True, exist_ok=True)
@@ -98,17 +103,8 @@ def publish(build_db: Path, published_dir: Path, tables: list[str], info: dict, 
     new_db = published_dir / f".cpb_indicators.{token}.duckdb"
     new_parquet = published_dir / f".parquet.{token}"
     new_parquet.mkdir()
-    rows = {}
     try:
-        with duckdb.connect(str(new_db)) as con:
-            con.execute(f"attach '{sql_escape(build_db)}' as build (read_only)")
-            con.execute("create schema marts")
-            for table in tables:
-                con.execute(f"create table marts.{table} as select * from build.marts.{table}")
-                parquet = sql_escape(new_parquet / (table + ".parquet"))
-                con.execute(f"copy marts.{table} to '{parquet}' (format parquet)")
-                rows[table] = con.execute(f"select count(*) from marts.{table}").fetchone()[0]
-            con.execute("detach build")
+        rows = _copy_marts(build_db, new_db, new_parquet, tables)
         record = {**info, "published_at": utc_now(), "tables": rows}
         report_text = report(new_db, record) if report else None
         os.replace(new_db, published_dir / "cpb_indicators.duckdb")  # the commit point
@@ -116,11 +112,103 @@ def publish(build_db: Path, published_dir: Path, tables: list[str], info: dict, 
         new_db.unlink(missing_ok=True)
         shutil.rmtree(new_parquet, ignore_errors=True)
         raise
-    _swap_dir(new_parquet, published_dir / "parquet")
+    _swap_link(new_parquet, published_dir / "parquet")
+    if docs_site is not None:
+        _swap_dir(_copy_tree(docs_site, published_dir / f".docs.{token}"), published_dir / "docs")
     if report_text is not None:
         _write_text(published_dir / "report.md", report_text)
     _write_text(published_dir / PUBLICATION_FILE, json.dumps(record, indent=2) + "\n")
     return record
+
+
+# The oldest storage format that keeps our types: every DuckDB 1.x and 2.x client opens the file.
+STORAGE_VERSION = "v1.0.0"
+
+
+def _copy_marts(build_db: Path, new_db: Path, new_parquet: Path, tables: list[str]) -> dict[str, int]:
+    """Copy each mart with its types, NOT NULL, primary key and comments, and write it to Parquet.
+
+    ``create table as select`` would drop comments and constraints, so each table is created from
+    the build's own catalogue first, then filled. Returns the row count of each table.
+    """
+    rows = {}
+    with duckdb.connect() as con:
+        con.execute(f"attach '{sql_escape(build_db)}' as build (read_only)")
+        con.execute(f"attach '{sql_escape(new_db)}' as pub (storage_version '{STORAGE_VERSION}')")
+        con.execute("create schema pub.marts")
+        for table in tables:
+            comment, descriptions = _create_like_build(con, table)
+            con.execute(f"insert into pub.marts.{table} select * from build.marts.{table}")
+            rows[table] = con.execute(f"select count(*) from pub.marts.{table}").fetchone()[0]
+            _write_parquet(con, table, comment, descriptions, new_parquet / table)
+        con.execute("detach pub")
+        con.execute("detach build")
+    return rows
+
+
+def _create_like_build(con, table: str) -> tuple[str, dict[str, str]]:
+    """``pub.marts.<table>`` as the build declares it; returns its comment and its columns' comments."""
+    where = "database_name = 'build' and schema_name = 'marts' and table_name = ?"
+    columns = con.execute(
+        f"select column_name, data_type, is_nullable, comment from duckdb_columns() where {where} "
+        "order by column_index",
+        [table],
+    ).fetchall()
+    key = con.execute(
+        f"select constraint_column_names from duckdb_constraints() where {where} "
+        "and constraint_type = 'PRIMARY KEY'",
+        [table],
+    ).fetchall()
+    (comment,) = con.execute(f"select comment from duckdb_tables() where {where}", [table]).fetchone()
+    definitions = [f"{_name(c)} {kind}{'' if nullable else ' not null'}" for c, kind, nullable, _ in columns]
+    if key:
+        definitions.append(f"primary key ({', '.join(_name(c) for c in key[0][0])})")
+    con.execute(f"create table pub.marts.{table} ({', '.join(definitions)})")
+    con.execute(f"comment on table pub.marts.{table} is '{sql_escape(comment or '')}'")
+    for column, _, _, text in columns:
+        con.execute(f"comment on column pub.marts.{table}.{_name(column)} is '{sql_escape(text or '')}'")
+    return comment or "", {column: text or "" for column, _, _, text in columns}
+
+
+def _write_parquet(con, table: str, comment: str, descriptions: dict[str, str], folder: Path) -> None:
+    """One folder per table; each field carries its description, the file the table's. Streamed."""
+    folder.mkdir()
+    reader = con.execute(f"select * from pub.marts.{table}").to_arrow_reader(100_000)
+    schema = pa.schema(
+        [f.with_metadata({"description": descriptions[f.name]}) for f in reader.schema],
+        metadata={"description": comment, "table": f"marts.{table}"},
+    )
+    with pq.ParquetWriter(folder / f"{table}.parquet", schema) as writer:
+        for batch in reader:
+            writer.write_batch(pa.RecordBatch.from_arrays(batch.columns, schema=schema))
+
+
+def _name(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _copy_tree(source: Path, target: Path) -> Path:
+    shutil.copytree(source, target)
+    return target
+
+
+def _swap_link(new: Path, link: Path) -> None:
+    """Point ``link`` (a symlink) at the new Parquet set in one rename: readers see old or new, never a mix.
+
+    The set is renamed to a visible ``parquet-<token>`` folder first, then earlier sets are removed (a
+    reader that already opened a file keeps reading it).
+    """
+    target = new.with_name("parquet-" + new.name.rsplit(".", 1)[-1])
+    new.rename(target)
+    if link.exists() and not link.is_symlink():  # a folder from before links were used
+        shutil.rmtree(link)
+    tmp_link = link.with_name(f".{link.name}.link")
+    tmp_link.unlink(missing_ok=True)
+    tmp_link.symlink_to(target.name)
+    os.replace(tmp_link, link)
+    for old in link.parent.glob("parquet-*"):
+        if old != target:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _swap_dir(new: Path, target: Path) -> None:

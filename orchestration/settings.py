@@ -106,6 +106,11 @@ class Settings:
         return self.warehouse_dir / "build" / "cpb_indicators.duckdb"
 
     @property
+    def build_docs_dir(self) -> Path:
+        """The dbt docs site of the latest build (published as ``docs/``)."""
+        return self.warehouse_dir / "build" / "docs"
+
+    @property
     def landing_dir(self) -> Path:
         """Derived, per-snapshot Parquet files that dbt sources read (normalised answers)."""
         return self.warehouse_dir / "landing"

@@ -15,7 +15,7 @@ from orchestration.summary import quarantine_counts, report_markdown
     key=["published", "cpb_indicators"],
     deps=[AssetKey(["marts", name]) for name in mart_names()],
     group_name="publish",
-    description="warehouse/published/: cpb_indicators.duckdb (schema marts), parquet/, report.md",
+    description="warehouse/published/: cpb_indicators.duckdb (marts), parquet/<table>/, docs/, report.md",
 )
 def published_marts(context: AssetExecutionContext, settings: SettingsResource) -> MaterializeResult:
     cfg = settings.get()
@@ -35,6 +35,7 @@ def published_marts(context: AssetExecutionContext, settings: SettingsResource) 
             "quarantine": quarantine,
         },
         report=report_markdown,
+        docs_site=cfg.build_docs_dir,
     )
     say(context, "publish", f"{len(record['tables'])} tables -> {cfg.published_db}")
     if quarantine["total"]:

@@ -6,6 +6,7 @@ stage writes what BI tools read. dbt tests become Dagster asset checks through d
 
 import json
 import os
+import shutil
 import sys
 import time
 from collections.abc import Iterator, Mapping
@@ -130,6 +131,16 @@ def cpb_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, settings
         raise RuntimeError(f"dbt build failed (full log: {log_path}):\n" + ("\n".join(causes) or str(error)))
     summary = ", ".join(f"{n} {kind}" for kind, n in sorted(results.items()))
     say(context, "transform", f"dbt build done in {time.monotonic() - started:.1f} s: {summary}")
+    with _environment(CPB_DUCKDB_PATH=str(cfg.build_db)), open(log_path, "a") as log, redirect_stdout(log):
+        write_docs_site(dbt, dbt_vars, cfg.build_db.parent / "dbt_target", cfg.build_docs_dir)
+    say(context, "transform", f"dbt docs -> {cfg.build_docs_dir / 'index.html'}")
+
+
+def write_docs_site(dbt: DbtCliResource, dbt_vars: dict, target_path: Path, out_dir: Path) -> None:
+    """The dbt docs of this build as one self-contained page (``--static``), published as docs/."""
+    dbt.cli(["docs", "generate", "--static", "--vars", json.dumps(dbt_vars)], target_path=target_path).wait()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(target_path / "static_index.html", out_dir / "index.html")
 
 
 def failed_nodes(run_results: Path, limit: int = 10) -> list[str]:
