@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench snapshot dev clean install
+.PHONY: run test lint bench snapshot dev dbt clean install
 
 install: $(STAMP)
 
@@ -37,6 +37,11 @@ bench: $(STAMP)
 # Regenerate the committed embedded snapshot (deterministic).
 snapshot: $(STAMP)
 	$(BIN)/python scripts/generate_embedded_snapshot.py
+
+# dbt by hand on the latest landed snapshot (after a refresh): make dbt ARGS="build -s indicator_status"
+ARGS ?= build
+dbt: $(STAMP)
+	$(BIN)/cpb dbt $(ARGS)
 
 # The UI and daemon on the code location `orchestration` (pyproject's [tool.dagster]); its instance
 # (runs, schedules) lives under the git-ignored warehouse folder, not in the repository.

@@ -49,6 +49,13 @@ def _parser() -> argparse.ArgumentParser:
     refresh.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     refresh.add_argument("--headline-cycle", default="nr4", help="cycle shown in the closing summary")
     refresh.set_defaults(func=refresh_command)
+    dbt = commands.add_parser(
+        "dbt",
+        parents=[common],
+        help="run dbt on the latest landed snapshot, e.g. `cpb dbt build -s indicator_status` (no --vars)",
+    )
+    dbt.add_argument("dbt_args", nargs=argparse.REMAINDER, help="dbt command and flags (default: build)")
+    dbt.set_defaults(func=dbt_command)
     status = commands.add_parser("status", parents=[common], help="show the current publication")
     status.add_argument("--headline-cycle", default="nr4", help="cycle shown in the summary")
     status.set_defaults(func=status_command)
@@ -135,6 +142,34 @@ def root_message(error) -> str:
     while error.cause is not None and (error.cls_name or "").startswith("Dagster"):
         error = error.cause
     return error.message.strip()
+
+
+def dbt_command(settings: Settings, args) -> int:
+    """dbt by hand, as a refresh runs it: the same vars and build file, on the latest landed snapshot."""
+    import json
+    import os
+    import subprocess
+
+    from orchestration.assets.transform import DBT_EXECUTABLE, DBT_PROJECT, run_vars
+    from orchestration.landing import landing_path
+
+    snapshot = latest_snapshot(settings.source_dir)
+    if not (landing_path(settings.landing_dir, snapshot) / "_SUCCESS").is_file():
+        print(
+            f"cpb dbt: snapshot {snapshot.snapshot_id} is not landed yet; run `cpb refresh` first.",
+            file=sys.stderr,
+        )
+        return 1
+    command = [
+        DBT_EXECUTABLE,
+        *(args.dbt_args or ["build"]),
+        "--vars",
+        json.dumps(run_vars(settings, snapshot)),
+    ]
+    if (args.dbt_args or ["build"])[0] == "docs" and args.dbt_args[1:2] == ["serve"]:
+        command = command[:-2]  # serve reads the generated site; it takes no vars
+    env = {**os.environ, "CPB_DUCKDB_PATH": str(settings.build_db)}
+    return subprocess.run(command, cwd=DBT_PROJECT.project_dir, env=env).returncode
 
 
 def status_command(settings: Settings, args) -> int:

@@ -22,7 +22,8 @@ from orchestration.crosswalk import REFERENCE_CYCLE
 from orchestration.landing import landing_path
 from orchestration.progress import say
 from orchestration.resources import SettingsResource
-from orchestration.settings import PROJECT_DIR
+from orchestration.settings import PROJECT_DIR, Settings
+from orchestration.snapshot import Snapshot
 from orchestration.sql import sql_escape
 
 DBT_PROJECT = DbtProject(project_dir=PROJECT_DIR / "dbt_project", profiles_dir=PROJECT_DIR / "dbt_project")
@@ -93,18 +94,22 @@ def _environment(**values: str) -> Iterator[None]:
             os.environ.pop(key) if value is None else os.environ.__setitem__(key, value)
 
 
-@dbt_assets(manifest=ensure_manifest(), project=DBT_PROJECT, dagster_dbt_translator=LayerTranslator())
-def cpb_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, settings: SettingsResource):
-    cfg = settings.get()
-    snapshot = current_snapshot(cfg)
+def run_vars(cfg: Settings, snapshot: Snapshot) -> dict:
+    """The dbt ``--vars`` of a run on ``snapshot``: where its raw and landed files are, and the cutoffs."""
     # the dbt sources (and an error message) put these paths inside SQL string literals
-    dbt_vars = {
+    return {
         "snapshot_dir": sql_escape(snapshot.path),
         "landing_dir": sql_escape(landing_path(cfg.landing_dir, snapshot)),
         "reference_dir": sql_escape(cfg.landing_dir / "reference"),
         "reference_cycle": REFERENCE_CYCLE,
         "cutoff_overrides": {k: v.isoformat() for k, v in cfg.cutoff_overrides().items()},
     }
+
+
+@dbt_assets(manifest=ensure_manifest(), project=DBT_PROJECT, dagster_dbt_translator=LayerTranslator())
+def cpb_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, settings: SettingsResource):
+    cfg = settings.get()
+    dbt_vars = run_vars(cfg, current_snapshot(cfg))
     cfg.build_db.parent.mkdir(parents=True, exist_ok=True)
     cfg.build_db.unlink(missing_ok=True)  # a fresh build: no table survives from an earlier run
     log_path = cfg.build_db.with_name("dbt.log")
