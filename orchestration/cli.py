@@ -166,8 +166,6 @@ def dbt_command(settings: Settings, args) -> int:
         "--vars",
         json.dumps(run_vars(settings, snapshot)),
     ]
-    if (args.dbt_args or ["build"])[0] == "docs" and args.dbt_args[1:2] == ["serve"]:
-        command = command[:-2]  # serve reads the generated site; it takes no vars
     env = {**os.environ, "CPB_DUCKDB_PATH": str(settings.build_db)}
     return subprocess.run(command, cwd=DBT_PROJECT.project_dir, env=env).returncode
 
