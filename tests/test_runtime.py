@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from dagster import AssetKey, DagsterInstance, build_schedule_context
 
+from orchestration import cli
 from orchestration.cli import root_message
 from orchestration.definitions import defs
 from tests.test_publish import good_snapshot
@@ -70,7 +71,7 @@ def test_a_run_started_while_another_holds_the_warehouse_fails_before_any_work(p
     assert not pipeline.published_db.exists()
 
 
-def test_cli_runs_are_recorded_in_the_dagster_home_the_ui_reads(pipeline):
+def test_cli_runs_are_recorded_in_the_dagster_home_the_ui_reads_and_dbt_runs_on_its_own(pipeline):
     from dagster._core.instance.ref import InstanceRef
 
     good_snapshot(pipeline, "20200101T000000Z")
@@ -80,3 +81,5 @@ def test_cli_runs_are_recorded_in_the_dagster_home_the_ui_reads(pipeline):
         runs = instance.get_runs()
         assert [(r.job_name, r.status.value) for r in runs] == [("refresh", "SUCCESS")]
         assert instance.get_latest_materialization_event(PUBLISHED) is not None
+    # dbt by hand on the same landed snapshot and build file, without writing --vars
+    assert cli.main(["dbt", "build", "--select", "dim_region"]) == 0
