@@ -73,16 +73,20 @@ def unchanged_message(settings: Settings, snapshot: Snapshot, current: dict) -> 
     )
 
 
-def publish(build_db: Path, published_dir: Path, tables: list[str], info: dict, report=None) -> dict:
+def publish(
+    build_db: Path, published_dir: Path, tables: list[str], info: dict, report=None, quality_site=None
+) -> dict:
     """Copy ``marts.<tables>`` of ``build_db`` to ``published_dir`` atomically; return the record.
 
-    ``report(db_path, record) -> str``, if given, writes ``report.md`` from the new file.
+    ``report(db_path, record) -> str``, if given, writes ``report.md`` from the new file;
+    ``quality_site``, the Data Docs of this build's validation, becomes ``quality/``.
     """
     published_dir = Path(published_dir)
     published_dir.mkdir(parents=True, exist_ok=True)
     token = uuid.uuid4().hex[:12]
     new_db = published_dir / f".cpb_indicators.{token}.duckdb"
     new_parquet = published_dir / f".parquet.{token}"
+    new_quality = published_dir / f".quality.{token}"
     new_parquet.mkdir()
     rows = {}
     try:
@@ -96,12 +100,17 @@ def publish(build_db: Path, published_dir: Path, tables: list[str], info: dict, 
             con.execute("detach build")
         record = {**info, "published_at": utc_now(), "tables": rows}
         report_text = report(new_db, record) if report else None
+        if quality_site is not None:
+            shutil.copytree(quality_site, new_quality)
         os.replace(new_db, published_dir / "cpb_indicators.duckdb")  # the commit point
     except BaseException:
         new_db.unlink(missing_ok=True)
         shutil.rmtree(new_parquet, ignore_errors=True)
+        shutil.rmtree(new_quality, ignore_errors=True)
         raise
     _swap_dir(new_parquet, published_dir / "parquet")
+    if quality_site is not None:
+        _swap_dir(new_quality, published_dir / "quality")
     if report_text is not None:
         _write_text(published_dir / "report.md", report_text)
     _write_text(published_dir / PUBLICATION_FILE, json.dumps(record, indent=2) + "\n")

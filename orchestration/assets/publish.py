@@ -2,8 +2,11 @@
 
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
+from expectations.changes import detect_changes
+from expectations.validate import build_quality_site
 from orchestration.assets.raw import current_snapshot
 from orchestration.assets.transform import mart_names
+from orchestration.assets.validate import CHECKED_ASSETS
 from orchestration.progress import say
 from orchestration.publication import fingerprint, publish
 from orchestration.resources import SettingsResource
@@ -12,13 +15,24 @@ from orchestration.summary import report_markdown
 
 @asset(
     key=["published", "cpb_indicators"],
-    deps=[AssetKey(["marts", name]) for name in mart_names()],
+    # the checked staging tables too: only a direct dependant waits for a blocking check
+    deps=sorted({AssetKey(["marts", name]) for name in mart_names()} | set(CHECKED_ASSETS), key=str),
     group_name="publish",
-    description="warehouse/published/: cpb_indicators.duckdb (schema marts), parquet/, report.md",
+    description=(
+        "warehouse/published/: cpb_indicators.duckdb (schema marts), parquet/, report.md, "
+        "quality/ (Data Docs of the validation), publication.json"
+    ),
 )
 def published_marts(context: AssetExecutionContext, settings: SettingsResource) -> MaterializeResult:
     cfg = settings.get()
     snapshot = current_snapshot(cfg)
+    # what the change check let through; compared before the swap, against the publication it replaces
+    limits = (cfg.max_count_change_pct, cfg.max_share_change_pp)
+    accepted = []
+    if settings.accept_changes:
+        accepted = detect_changes(cfg.build_db, cfg.published_db, *limits).moved
+    site = cfg.quality_dir / "site"
+    build_quality_site(cfg.quality_dir, site)
     record = publish(
         cfg.build_db,
         cfg.published_dir,
@@ -29,8 +43,10 @@ def published_marts(context: AssetExecutionContext, settings: SettingsResource) 
             "source": cfg.source,
             "synthetic": bool(snapshot.manifest.get("synthetic")),
             "fingerprint": fingerprint(cfg, snapshot),
+            "accepted_changes": accepted,
         },
         report=report_markdown,
+        quality_site=site,
     )
     say(context, "publish", f"{len(record['tables'])} tables -> {cfg.published_db}")
     return MaterializeResult(
