@@ -1,4 +1,4 @@
-"""Publication: copy validated marts into a new DuckDB file and Parquet, then swap them into place.
+"""Publication: copy validated marts into a new DuckDB file, Parquet and Data Docs, then swap them in.
 
 The DuckDB file is renamed over the previous one in a single ``os.replace``: a BI tool holding the
 old file open keeps reading the old inode, never a half-written file, and never blocks a refresh.
