@@ -203,9 +203,9 @@ def _failure(suite: Suite, result) -> str:
     ]
     if errors:
         return f"{what}; could not be evaluated: {errors[0]}"
-    examples = result.result.get("partial_unexpected_index_list") or result.result.get(
-        "partial_unexpected_list", []
-    )
+    # with identifying columns, GX lists the failing rows; without, their values
+    key = "partial_unexpected_index_list" if suite.identify else "partial_unexpected_list"
+    examples = result.result.get(key) or []
     return f"{what}; unexpected {result.result.get('unexpected_count', '?')}, e.g. {_rows(examples[:5])}"
 
 

@@ -72,9 +72,9 @@ def test_adding_a_fictitious_nr6_needs_data_files_only(tmp_path):
                 report("ke", 2, "2011-05-01", Q015="implementation.fullFramwork"),
             ],
             "nr6": [
-                report("dz", 61, "2028-05-01", Q100={"value": "implementation.fullInPlace"}),
-                report("ke", 62, "2028-05-01", Q100={"value": "implementation.fullInPlace"}),
-                report("br", 63, "2028-05-01", Q100={"value": "implementation.none"}),
+                report("dz", 61, "2026-05-01", Q100={"value": "implementation.fullInPlace"}),
+                report("ke", 62, "2026-05-01", Q100={"value": "implementation.fullInPlace"}),
+                report("br", 63, "2026-05-01", Q100={"value": "implementation.none"}),
             ],
         },
     )
@@ -156,7 +156,7 @@ def test_a_changed_cutoff_changes_the_counted_set_and_nothing_else(two_cutoffs):
     before, after = two_cutoffs
     # which reports count changed: ke's December report and br's January report fall after 2019-10-01
     status = {
-        t: {(r[1], r[6]): r[8] for r in rows}
+        t: {(r[1], r[9]): r[11] for r in rows}  # party_code, document_id, report_status
         for t, rows in (("before", before["fct_report_answer"]), ("after", after["fct_report_answer"]))
     }
     assert status["before"] == {
