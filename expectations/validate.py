@@ -29,7 +29,7 @@ import pandas as pd
 
 SUITES_DIR = Path(__file__).parent / "suites"
 # GX's own index page fills its tables with scripts from CDNs; ours is plain HTML (offline).
-GX_LOGO_URL = re.compile(r"https://great-expectations-web-assets\.s3[^\"']*logo-long\.png[^\"']*")
+GX_ASSET_URL = re.compile(r"https://great-expectations-web-assets\.s3[^\"')\s]*")
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ def build_quality_site(gx_dir: Path, site_dir: Path) -> Path:
     GX writes one static HTML page per suite and validation result. Its index page, though, builds
     its tables with scripts fetched from CDNs, so offline it is empty: it is replaced by a plain
     HTML index (suite, what it judges and why, verdict, link to GX's page). GX's pages also fetch
-    their logo from GX's servers with the context's id; they get the local copy instead.
+    their logos from GX's servers (with the context's id); pages and styles get the local copy instead.
     """
     context = quality_context(gx_dir)
     context.build_data_docs()
@@ -140,9 +140,9 @@ def build_quality_site(gx_dir: Path, site_dir: Path) -> Path:
     results_dir = project / "uncommitted" / "validations"
     shutil.rmtree(site_dir, ignore_errors=True)
     shutil.copytree(project / "uncommitted" / "data_docs" / "local_site", site_dir)
-    for page in Path(site_dir).rglob("*.html"):
+    for page in [*Path(site_dir).rglob("*.html"), *Path(site_dir).rglob("*.css")]:
         logo = os.path.relpath(Path(site_dir) / "static" / "images" / "logo-long.png", page.parent)
-        page.write_text(GX_LOGO_URL.sub(logo, page.read_text()))
+        page.write_text(GX_ASSET_URL.sub(logo, page.read_text()))
     rows = []
     for suite_dir in sorted(p for p in results_dir.iterdir() if p.is_dir()):
         latest = max(suite_dir.rglob("*.json"), key=lambda p: p.parent.name)

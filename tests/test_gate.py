@@ -111,6 +111,9 @@ def test_data_docs_of_the_validation_are_published_beside_the_marts(pipeline):
     assert "http" not in text
     for link in text.split("href='")[1:]:
         assert (index.parent / link.split("'")[0]).is_file()
+    # GX's pages fetch nothing from GX's servers (its logo carried the context's id)
+    site = [p.read_text() for p in index.parent.rglob("*") if p.suffix in (".html", ".css")]
+    assert not any("great-expectations-web-assets" in text for text in site)
 
 
 def test_a_report_dated_1900_blocks_publication_naming_the_record(pipeline, capsys):
