@@ -28,7 +28,7 @@ import duckdb
 import pandas as pd
 
 SUITES_DIR = Path(__file__).parent / "suites"
-# GX's own index page fills its tables with scripts from CDNs; ours is plain HTML (offline).
+# GX's pages load their logos from GX's servers, with the context's id: replaced by the local copy.
 GX_ASSET_URL = re.compile(r"https://great-expectations-web-assets\.s3[^\"')\s]*")
 
 
