@@ -1,6 +1,6 @@
 """``cpb``: run the refresh job (the nightly schedule's job) in-process and say what was published.
 
-    cpb refresh [--source embedded|live] [--base-url URL] [--cutoff-date D] [--force]
+    cpb refresh [--source embedded|live] [--base-url URL] [--cutoff-date D] [--force] [--accept-changes]
     cpb status
 
 An unchanged embedded refresh (same snapshot, code, data files and configuration as the current
@@ -47,6 +47,11 @@ def _parser() -> argparse.ArgumentParser:
         "(a bare date applies to the newest cycle)",
     )
     refresh.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    refresh.add_argument(
+        "--accept-changes",
+        action="store_true",
+        help="publish even if counts or shares moved beyond the thresholds (recorded in manifest.json)",
+    )
     refresh.add_argument("--headline-cycle", default="nr4", help="cycle shown in the closing summary")
     refresh.set_defaults(func=refresh_command)
     dbt = commands.add_parser(
@@ -83,7 +88,7 @@ def refresh_command(settings: Settings, args) -> int:
         if current:
             print(unchanged_message(settings, snapshot, current))
             return 0
-    outcome = run_refresh_job(settings, force=args.force)
+    outcome = run_refresh_job(settings, force=args.force, accept_changes=args.accept_changes)
     if outcome == "failed":
         print(
             "cpb refresh FAILED: nothing was published; the previous publication (if any) is unchanged.",
@@ -96,7 +101,7 @@ def refresh_command(settings: Settings, args) -> int:
     return status_command(settings, args)
 
 
-def run_refresh_job(settings: Settings, force: bool = False) -> str:
+def run_refresh_job(settings: Settings, force: bool = False, accept_changes: bool = False) -> str:
     """Run the ``refresh`` job in-process: ``published``, ``unchanged`` or ``failed`` (reasons printed)."""
     from dagster import AssetKey, DagsterInstance
     from dagster._core.instance.ref import InstanceRef
@@ -110,6 +115,7 @@ def run_refresh_job(settings: Settings, force: bool = False) -> str:
         "warehouse_dir": str(settings.warehouse_dir),
         "cutoff_date": settings.cutoff_date,
         "force": force,
+        "accept_changes": accept_changes,
     }
     home = settings.dagster_home_dir  # the instance `make dev` shows: its UI lists this run
     home.mkdir(parents=True, exist_ok=True)
@@ -129,6 +135,15 @@ def run_refresh_job(settings: Settings, force: bool = False) -> str:
     for check in failed_checks:
         print(
             f"\ncheck {check.asset_key.to_user_string()}:{check.check_name} failed (publication blocked)",
+            file=sys.stderr,
+        )
+        failures = check.metadata.get("failures")
+        for line in failures.value.splitlines() if failures and failures.value != "none" else []:
+            print(f"  {line}", file=sys.stderr)
+    if any(c.check_name == "gx_changes_since_publication" for c in failed_checks):
+        print(
+            "\nIf these moves are real, run again with --accept-changes "
+            "(settings config accept_changes: true); manifest.json will record them.",
             file=sys.stderr,
         )
     if not result.success or failures or failed_checks:

@@ -1,8 +1,8 @@
-"""Publication: copy validated marts into a new DuckDB file and Parquet, then swap them into place.
+"""Publication: copy validated marts into a new DuckDB file, Parquet and Data Docs, then swap them in.
 
 The DuckDB file is renamed over the previous one in a single ``os.replace``: a BI tool holding the
 old file open keeps reading the old inode, never a half-written file, and never blocks a refresh.
-``publication.json`` records what was published and the fingerprint of the inputs, so an
+``manifest.json`` records what was published and the fingerprint of the inputs, so an
 unchanged refresh can stop early.
 """
 
@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
 import uuid
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from orchestration.settings import Settings
 from orchestration.snapshot import Snapshot, utc_now
 from orchestration.sql import sql_escape
 
-PUBLICATION_FILE = "publication.json"
+PUBLICATION_FILE = "manifest.json"
 FINGERPRINT_GLOBS = (
     "dbt_project/**/*",
     "expectations/**/*.py",
@@ -46,6 +47,22 @@ def fingerprint(settings: Settings, snapshot: Snapshot) -> str:
                 digest.update(f"{path.relative_to(settings.project_dir)}\n".encode())
                 digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
+
+
+def code_version(project_dir: Path) -> str:
+    """The git commit of the code that built a publication (``+dirty`` with local changes), if known."""
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(project_dir), "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(project_dir), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    except OSError:
+        return "unknown"
+    return (commit + ("+dirty" if dirty else "")) if commit else "unknown"
 
 
 def read_publication(published_dir: Path) -> dict | None:
@@ -77,24 +94,32 @@ def unchanged_message(settings: Settings, snapshot: Snapshot, current: dict) -> 
 
 
 def remove_abandoned_publications(published_dir: Path) -> None:
-    """Remove the new DuckDB files and Parquet folders that killed publications never swapped in.
+    """Remove the new DuckDB files and folders that killed publications never swapped in.
 
     publish() runs inside the refresh job, which holds the warehouse lock for the whole run, so no
     other publication is writing here: every such temporary name is a dead run's.
     """
     for path in Path(published_dir).glob(".cpb_indicators.*"):
         path.unlink(missing_ok=True)
-    for path in Path(published_dir).glob(".parquet.*"):
-        shutil.rmtree(path, ignore_errors=True)
+    for pattern in (".parquet.*", ".docs.*", ".quality.*"):
+        for path in Path(published_dir).glob(pattern):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def publish(
-    build_db: Path, published_dir: Path, tables: list[str], info: dict, report=None, docs_site=None
+    build_db: Path,
+    published_dir: Path,
+    tables: list[str],
+    info: dict,
+    report=None,
+    docs_site=None,
+    quality_site=None,
 ) -> dict:
     """Copy ``marts.<tables>`` of ``build_db`` to ``published_dir`` atomically; return the record.
 
     ``report(db_path, record) -> str``, if given, writes ``report.md`` from the new file;
     ``docs_site``, the dbt docs of this build (a folder with index.html), becomes ``docs/``.
+    ``quality_site``, the Data Docs of this build's validation, becomes ``quality/``.
     """
     published_dir = Path(published_dir)
     published_dir.mkdir(parents=True, exist_ok=True)
@@ -102,19 +127,26 @@ def publish(
     token = uuid.uuid4().hex[:12]
     new_db = published_dir / f".cpb_indicators.{token}.duckdb"
     new_parquet = published_dir / f".parquet.{token}"
+    sites = {
+        name: site for name, site in (("docs", docs_site), ("quality", quality_site)) if site is not None
+    }
+    new_sites = {name: published_dir / f".{name}.{token}" for name in sites}
     new_parquet.mkdir()
     try:
         rows = _copy_marts(build_db, new_db, new_parquet, tables)
-        record = {**info, "published_at": utc_now(), "tables": rows}
+        record = {"publication_id": token, **info, "published_at": utc_now(), "tables": rows}
         report_text = report(new_db, record) if report else None
+        for name, site in sites.items():
+            shutil.copytree(site, new_sites[name])
         os.replace(new_db, published_dir / "cpb_indicators.duckdb")  # the commit point
     except BaseException:
         new_db.unlink(missing_ok=True)
-        shutil.rmtree(new_parquet, ignore_errors=True)
+        for folder in (new_parquet, *new_sites.values()):
+            shutil.rmtree(folder, ignore_errors=True)
         raise
     _swap_link(new_parquet, published_dir / "parquet")
-    if docs_site is not None:
-        _swap_dir(_copy_tree(docs_site, published_dir / f".docs.{token}"), published_dir / "docs")
+    for name, folder in new_sites.items():
+        _swap_dir(folder, published_dir / name)
     if report_text is not None:
         _write_text(published_dir / "report.md", report_text)
     _write_text(published_dir / PUBLICATION_FILE, json.dumps(record, indent=2) + "\n")
@@ -185,11 +217,6 @@ def _write_parquet(con, table: str, comment: str, descriptions: dict[str, str], 
 
 def _name(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
-
-
-def _copy_tree(source: Path, target: Path) -> Path:
-    shutil.copytree(source, target)
-    return target
 
 
 def _swap_link(new: Path, link: Path) -> None:

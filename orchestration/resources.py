@@ -18,6 +18,9 @@ class SettingsResource(ConfigurableResource):
 
     ``force`` rebuilds and republishes even when the snapshot in use, with this code and
     configuration, is already published (otherwise such a run stops after the raw stage).
+    ``accept_changes`` lets through a build whose counts or shares moved beyond the thresholds
+    against the previous publication (a person looked and the move is real); the publication's
+    manifest records what moved.
 
     While a run uses it, it holds the warehouse's lock (the refresh job runs in one process, so
     that is the whole run): a second refresh, from the CLI, the schedule or the UI, fails at once
@@ -30,6 +33,7 @@ class SettingsResource(ConfigurableResource):
     warehouse_dir: str | None = None
     cutoff_date: str | None = None
     force: bool = False
+    accept_changes: bool = False
 
     def get(self) -> Settings:
         return Settings.from_env(

@@ -21,7 +21,8 @@ refresh_job = define_asset_job(
     description=(
         "Extract (CPB_SOURCE=live) or pick the embedded snapshot, land, build with dbt, validate, publish; "
         "stops after the raw stage when that snapshot is already published. Resource `settings` config "
-        "overrides the environment (force: true rebuilds anyway)."
+        "overrides the environment (force: true rebuilds anyway; accept_changes: true publishes counts or "
+        "shares that moved beyond the change thresholds, recorded in manifest.json)."
     ),
 )
 

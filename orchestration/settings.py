@@ -38,6 +38,10 @@ class Settings:
     http_requests_per_second: float = 2.0
     http_max_response_bytes: int = 200_000_000
     index_page_rows: int = 500
+    # Change detection against the previous publication (expectations/changes.py): a move beyond
+    # these blocks publication unless the run accepts changes.
+    max_count_change_pct: float = 20.0
+    max_share_change_pp: float = 10.0
 
     # environment variable -> field
     ENV = {
@@ -53,6 +57,8 @@ class Settings:
         "BCH_REQUESTS_PER_SECOND": "http_requests_per_second",
         "BCH_MAX_RESPONSE_BYTES": "http_max_response_bytes",
         "BCH_INDEX_PAGE_ROWS": "index_page_rows",
+        "CPB_MAX_COUNT_CHANGE_PCT": "max_count_change_pct",
+        "CPB_MAX_SHARE_CHANGE_PP": "max_share_change_pp",
     }
 
     @classmethod
@@ -80,6 +86,9 @@ class Settings:
                 f"BCH_BASE_URL={settings.bch_base_url!r}: expected an http(s) URL such as https://api.cbd.int"
             )
         settings.cutoff_overrides()  # a malformed CPB_CUTOFF_DATE stops the run before any work
+        for var in ("CPB_MAX_COUNT_CHANGE_PCT", "CPB_MAX_SHARE_CHANGE_PP"):
+            if getattr(settings, self.ENV[var]) < 0:
+                raise ConfigError(f"{var}={getattr(settings, self.ENV[var])}: a threshold cannot be negative")
         return settings
 
     def cutoff_overrides(self) -> dict[str, date]:
@@ -109,6 +118,10 @@ class Settings:
     def build_docs_dir(self) -> Path:
         """The dbt docs site of the latest build (published as ``docs/``)."""
         return self.warehouse_dir / "build" / "docs"
+
+    def quality_dir(self) -> Path:
+        """The Great Expectations project of the build: its validation results and Data Docs."""
+        return self.warehouse_dir / "build" / "quality"
 
     @property
     def landing_dir(self) -> Path:

@@ -86,7 +86,7 @@ QUARANTINE_ROWS_SHOWN = 50
 
 
 def quarantine_counts(con: duckdb.DuckDBPyConnection) -> dict:
-    """What was set aside: the total, and counts by stage and field (for publication.json)."""
+    """What was set aside: the total, and counts by stage and field (for manifest.json)."""
     rows = con.execute(QUARANTINE_SQL).fetchall()
     return {
         "total": sum(n for *_, n in rows),

@@ -136,3 +136,20 @@ def test_sqlalchemy_with_duckdb_engine_lists_the_marts_and_runs_the_readme_queri
 def test_the_dbt_docs_site_is_published(embedded_run):
     page = embedded_run.warehouse_dir / "published" / "docs" / "index.html"
     assert page.is_file() and "indicator_progress" in page.read_text()
+
+
+def test_the_manifest_says_what_was_published_from_what(embedded_run):
+    manifest = json.loads((embedded_run.warehouse_dir / "published" / "manifest.json").read_text())
+    assert manifest["snapshot_id"] == "20260701T000000Z-synthetic" and manifest["source"] == "embedded"
+    assert manifest["publication_id"] and manifest["published_at"] and manifest["code_version"]
+    assert (
+        manifest["tables"]["indicator_status"]
+        == embedded_run.query("select count(*) from marts.indicator_status")[0][0]
+    )
+    assert manifest["validation"] == {"result": "passed", "data_docs": "quality/index.html"}
+    assert (embedded_run.warehouse_dir / "published" / manifest["validation"]["data_docs"]).is_file()
+    assert (
+        manifest["quarantine"]["total"]
+        == embedded_run.query("select count(*) from marts.fct_quarantine")[0][0]
+    )
+    assert manifest["overrides"] == {"force": False, "accept_changes": False, "cutoff_date": None}

@@ -67,7 +67,7 @@ def baseline(tmp_path_factory):
 def faulty(baseline, capsys):
     """Writes one defective snapshot, runs the refresh, removes the snapshot again."""
     published = baseline.warehouse_dir / "published"
-    before = {p: p.read_bytes() for p in (baseline.published_db, published / "publication.json")}
+    before = {p: p.read_bytes() for p in (baseline.published_db, published / "manifest.json")}
     written = []
 
     def run(snapshot_id: str, defects: dict) -> tuple[int, str]:
@@ -135,7 +135,7 @@ def test_a_party_in_no_regional_group_is_blocked(faulty):
 
 def test_faulty_records_are_quarantined_or_excluded_and_published(baseline, faulty):
     """Last: this one publishes. Four faults in the NR4 export, each with its documented outcome."""
-    baseline_total = json.loads((baseline.warehouse_dir / "published" / "publication.json").read_text())[
+    baseline_total = json.loads((baseline.warehouse_dir / "published" / "manifest.json").read_text())[
         "quarantine"
     ]["total"]
 
@@ -157,7 +157,7 @@ def test_faulty_records_are_quarantined_or_excluded_and_published(baseline, faul
         ("landing", "documentId"),
     } <= fields
     assert ("staging", "Q014", "implementation.fullInPlce", "ke") in {r[:4] for r in rows}
-    publication = json.loads((baseline.warehouse_dir / "published" / "publication.json").read_text())
+    publication = json.loads((baseline.warehouse_dir / "published" / "manifest.json").read_text())
     assert publication["quarantine"]["total"] == baseline_total + 4
     # excluded by rule, not quarantined: late and non-Party reports keep their status
     statuses = {r[0] for r in baseline.query("select distinct report_status from marts.fct_report_answer")}

@@ -30,7 +30,7 @@ def good_snapshot(pipeline, snapshot_id, ke_value="implementation.fullInPlace"):
 
 
 def publication(pipeline) -> dict:
-    return json.loads((pipeline.warehouse_dir / "published" / "publication.json").read_text())
+    return json.loads((pipeline.warehouse_dir / "published" / "manifest.json").read_text())
 
 
 def global_pct(pipeline, db=None):
@@ -48,7 +48,7 @@ def test_failing_expectation_blocks_publication_and_keeps_the_previous_one(pipel
     published_bytes = pipeline.published_db.read_bytes()
 
     # A newer snapshot whose countries endpoint returns a malformed government code: dbt builds it,
-    # the Great Expectations suite on dim_party rejects it.
+    # the Great Expectations suite on the staged countries list rejects it.
     write_snapshot(
         pipeline.source_dir,
         snapshot_id="20200201T000000Z",
@@ -58,7 +58,8 @@ def test_failing_expectation_blocks_publication_and_keeps_the_previous_one(pipel
     )
     assert pipeline.refresh() == 1
     err = capsys.readouterr().err
-    assert "gx_dim_party" in err and "publication blocked" in err
+    assert "gx_stg_bch__countries failed (publication blocked)" in err
+    assert "country_code', regex='^[a-z]{2}$') failed; unexpected 1, e.g. country_code=k9, name=K9" in err
     assert publication(pipeline) == before
     assert pipeline.published_db.read_bytes() == published_bytes
     # the rejected build is kept for inspection, not published
@@ -73,7 +74,8 @@ def test_a_reader_holding_the_published_file_keeps_its_view_during_a_refresh(pip
     try:
         assert global_pct(pipeline) == 100.0
         good_snapshot(pipeline, "20200301T000000Z", ke_value="implementation.none")
-        assert pipeline.refresh() == 0  # not blocked by the open reader
+        # not blocked by the open reader (the share's -50 points are a wanted change here)
+        assert pipeline.refresh("--accept-changes") == 0
         old_view = reader.execute(
             "select pct from marts.indicator_status where indicator_code = 'a_measures_full' "
             "and cycle_code = 'nr4' and region_code = 'global'"
@@ -153,7 +155,7 @@ def test_publish_removes_what_a_killed_publication_left(tmp_path):
     assert sorted(p.name for p in published.iterdir()) == [
         "cpb_indicators.duckdb",
         "parquet",
-        "publication.json",
+        "manifest.json",
     ]
 
 

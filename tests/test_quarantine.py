@@ -29,7 +29,7 @@ def quarantine(pipeline):
 
 
 def published(pipeline) -> dict:
-    return json.loads((pipeline.warehouse_dir / "published" / "publication.json").read_text())
+    return json.loads((pipeline.warehouse_dir / "published" / "manifest.json").read_text())
 
 
 def test_unknown_government_and_unknown_answer_code_are_quarantined_and_published(pipeline, capsys):

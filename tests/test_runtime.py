@@ -50,7 +50,7 @@ def test_a_second_scheduled_run_on_an_unchanged_snapshot_publishes_nothing(pipel
         assert first.success
         assert PUBLISHED in materialized(first)
         files = {p.name: p.read_bytes() for p in published.iterdir() if p.is_file()}
-        assert {"cpb_indicators.duckdb", "publication.json"} <= set(files)
+        assert {"cpb_indicators.duckdb", "manifest.json"} <= set(files)
 
         second = scheduled_run(instance)
         assert second.success

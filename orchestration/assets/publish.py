@@ -3,25 +3,39 @@
 import duckdb
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
+from expectations.changes import detect_changes
+from expectations.validate import build_quality_site
 from orchestration.assets.raw import current_snapshot
 from orchestration.assets.transform import mart_names
+from orchestration.assets.validate import CHECKED_ASSETS
 from orchestration.progress import say
-from orchestration.publication import fingerprint, publish
+from orchestration.publication import code_version, fingerprint, publish
 from orchestration.resources import SettingsResource
 from orchestration.summary import quarantine_counts, report_markdown
 
 
 @asset(
     key=["published", "cpb_indicators"],
-    deps=[AssetKey(["marts", name]) for name in mart_names()],
+    # the checked staging tables too: only a direct dependant waits for a blocking check
+    deps=sorted({AssetKey(["marts", name]) for name in mart_names()} | set(CHECKED_ASSETS), key=str),
     group_name="publish",
-    description="warehouse/published/: cpb_indicators.duckdb (marts), parquet/<table>/, docs/, report.md",
+    description=(
+        "warehouse/published/: cpb_indicators.duckdb (schema marts), parquet/<table>/, docs/ (dbt docs), "
+        "report.md, quality/ (Data Docs of the validation), manifest.json"
+    ),
 )
 def published_marts(context: AssetExecutionContext, settings: SettingsResource) -> MaterializeResult:
     cfg = settings.get()
     snapshot = current_snapshot(cfg)
     with duckdb.connect(str(cfg.build_db), read_only=True) as con:
         quarantine = quarantine_counts(con)
+    # what the change check let through; compared before the swap, against the publication it replaces
+    limits = (cfg.max_count_change_pct, cfg.max_share_change_pp)
+    accepted = []
+    if settings.accept_changes:
+        accepted = detect_changes(cfg.build_db, cfg.published_db, *limits).moved
+    site = cfg.quality_dir / "site"
+    build_quality_site(cfg.quality_dir, site)
     record = publish(
         cfg.build_db,
         cfg.published_dir,
@@ -31,11 +45,21 @@ def published_marts(context: AssetExecutionContext, settings: SettingsResource) 
             "snapshot_path": str(snapshot.path),
             "source": cfg.source,
             "synthetic": bool(snapshot.manifest.get("synthetic")),
+            "code_version": code_version(cfg.project_dir),
             "fingerprint": fingerprint(cfg, snapshot),
+            # publish runs only once every blocking check passed
+            "validation": {"result": "passed", "data_docs": "quality/index.html"},
+            "overrides": {
+                "force": settings.force,
+                "accept_changes": settings.accept_changes,
+                "cutoff_date": cfg.cutoff_date,
+            },
             "quarantine": quarantine,
+            "accepted_changes": accepted,
         },
         report=report_markdown,
         docs_site=cfg.build_docs_dir,
+        quality_site=site,
     )
     say(context, "publish", f"{len(record['tables'])} tables -> {cfg.published_db}")
     if quarantine["total"]:

@@ -112,6 +112,7 @@ def cpb_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, settings
     dbt_vars = run_vars(cfg, current_snapshot(cfg))
     cfg.build_db.parent.mkdir(parents=True, exist_ok=True)
     cfg.build_db.unlink(missing_ok=True)  # a fresh build: no table survives from an earlier run
+    shutil.rmtree(cfg.quality_dir, ignore_errors=True)  # and its validation starts afresh
     log_path = cfg.build_db.with_name("dbt.log")
     say(context, "transform", f"dbt build -> {cfg.build_db} (log: {log_path})")
     started = time.monotonic()
