@@ -10,7 +10,7 @@ from pathlib import Path
 
 from orchestration.crosswalk import REFERENCE_CYCLE
 from orchestration.extract.live import INDEX_SCHEMAS
-from orchestration.registry import RegistryError, load_cycles, read_csv, seeds_dir
+from orchestration.registry import RegistryError, load_assessments, load_cycles, read_csv, seeds_dir
 
 SOURCES = {
     "national_report": {"answer_in", "answer_all_in", "count_above_zero"},
@@ -25,8 +25,11 @@ BASELINE_COMPARABLE = {"true", "false"}
 
 
 def validate_catalogue(dbt_project_dir: Path) -> int:
-    """Raise :class:`RegistryError` naming the first faulty indicator; return the number checked."""
+    """Raise :class:`RegistryError` naming the first faulty indicator or assessment; return the
+    number of indicators checked."""
     seeds = seeds_dir(dbt_project_dir)
+    load_assessments(dbt_project_dir)
+    catalogues = {r["catalogue_code"] for r in read_csv(seeds / "catalogues.csv")}
     schema = next(c.bch_schema for c in load_cycles(dbt_project_dir) if c.cycle_code == REFERENCE_CYCLE)
     questions = {r["key"] for r in read_csv(seeds / "bch_questions.csv") if r["report_type"] == schema}
     options: dict[str, set[str]] = {}
@@ -39,6 +42,8 @@ def validate_catalogue(dbt_project_dir: Path) -> int:
     for line, row in enumerate(rows, start=2):
         code = row["indicator_code"]
         problem = _problem(row, seen, questions, options, areas, schema)
+        if not problem and row["catalogue_code"] not in catalogues:
+            problem = f"catalogue_code {row['catalogue_code']!r} is not in catalogues.csv"
         if problem:
             raise RegistryError(f"{seeds / 'indicators.csv'}, line {line}, indicator {code}: {problem}")
         seen.add(code)

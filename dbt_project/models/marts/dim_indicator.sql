@@ -1,5 +1,6 @@
 select
     indicators.indicator_code,
+    indicators.catalogue_code,
     indicators.title,
     indicators.operational_objective,
     indicators.thematic_area,
