@@ -6,16 +6,34 @@ stops the run with the indicator's code, before dbt builds anything.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from orchestration.crosswalk import REFERENCE_CYCLE
 from orchestration.extract.live import INDEX_SCHEMAS
-from orchestration.registry import RegistryError, load_cycles, read_csv, seeds_dir
+from orchestration.registry import RegistryError, load_assessments, load_cycles, read_csv, seeds_dir
 
 SOURCES = {
     "national_report": {"answer_in", "answer_all_in", "count_above_zero"},
-    "bch_records": {"has_record", "records_in_period", "records_with_link", "report_filed", "treaty_party"},
+    "bch_records": {
+        "has_record",
+        "has_record_all",
+        "records_in_period",
+        "records_with_link",
+        "records_with_link_at_date",
+        "report_filed",
+        "treaty_party",
+    },
+    # listed so the report can say what is not measured, with the reason in `note`
+    "not_measured": {"not_measured"},
 }
+RECORD_RULES = (
+    "has_record",
+    "has_record_all",
+    "records_in_period",
+    "records_with_link",
+    "records_with_link_at_date",
+)
 RECORD_SCHEMAS = set(INDEX_SCHEMAS)
 POPULATIONS = {"cpb_parties", "sp_parties"}
 VALUE_KINDS = {"pct_parties", "n_parties", "n_records", "pct_records"}
@@ -25,8 +43,12 @@ BASELINE_COMPARABLE = {"true", "false"}
 
 
 def validate_catalogue(dbt_project_dir: Path) -> int:
-    """Raise :class:`RegistryError` naming the first faulty indicator; return the number checked."""
+    """Raise :class:`RegistryError` naming the first faulty indicator or assessment; return the
+    number of indicators checked."""
     seeds = seeds_dir(dbt_project_dir)
+    load_assessments(dbt_project_dir)
+    catalogues = {r["catalogue_code"]: r for r in read_csv(seeds / "catalogues.csv")}
+    cycles = {c.cycle_code: c for c in load_cycles(dbt_project_dir)}
     schema = next(c.bch_schema for c in load_cycles(dbt_project_dir) if c.cycle_code == REFERENCE_CYCLE)
     questions = {r["key"] for r in read_csv(seeds / "bch_questions.csv") if r["report_type"] == schema}
     options: dict[str, set[str]] = {}
@@ -39,6 +61,11 @@ def validate_catalogue(dbt_project_dir: Path) -> int:
     for line, row in enumerate(rows, start=2):
         code = row["indicator_code"]
         problem = _problem(row, seen, questions, options, areas, schema)
+        if not problem and row["catalogue_code"] not in catalogues:
+            problem = f"catalogue_code {row['catalogue_code']!r} is not in catalogues.csv"
+        if not problem and row["cycle_question_keys"]:
+            question_cycle = catalogues[row["catalogue_code"]]["question_cycle_code"]
+            problem = _cycle_keys_problem(row, cycles[question_cycle], dbt_project_dir, schema)
         if problem:
             raise RegistryError(f"{seeds / 'indicators.csv'}, line {line}, indicator {code}: {problem}")
         seen.add(code)
@@ -56,6 +83,8 @@ def _problem(row, seen, questions, options, areas, schema) -> str | None:
         return (
             f"rule {rule!r} is not a rule of source {source!r} ({', '.join(sorted(SOURCES.get(source, [])))})"
         )
+    if source == "not_measured":
+        return None if row["note"] else "a not_measured indicator needs its reason in note"
     if row["population"] not in POPULATIONS:
         return f"population {row['population']!r} is not one of {sorted(POPULATIONS)}"
     if row["value_kind"] not in VALUE_KINDS:
@@ -86,11 +115,42 @@ def _problem(row, seen, questions, options, areas, schema) -> str | None:
         bad = [v for v in split("population_values") if v not in options.get(population_key, set())]
         if population_key and (bad or not split("population_values")):
             return f"population_values {bad or '(none)'} are not options of {schema} {population_key}"
-    elif rule in ("has_record", "records_in_period", "records_with_link"):
-        if row["record_schema"] not in RECORD_SCHEMAS:
+    elif rule in RECORD_RULES:
+        schemas = split("record_schema")
+        if (
+            not schemas
+            or any(s not in RECORD_SCHEMAS for s in schemas)
+            or (len(schemas) > 1 and rule != "has_record_all")
+        ):
             return f"record_schema {row['record_schema']!r} is not one of {sorted(RECORD_SCHEMAS)}"
+        if rule == "has_record_all" and not split("record_filter"):
+            return "has_record_all needs the record_filter keys that must each be covered"
     elif rule == "report_filed" and row["record_filter"] not in ("cutoff", "deadline"):
         return "record_filter of report_filed must be 'cutoff' or 'deadline'"
     elif rule == "treaty_party" and not row["record_filter"]:
         return "record_filter of treaty_party must name a treaty code (e.g. XXVII8c)"
+    return None
+
+
+def _cycle_keys_problem(row, cycle, dbt_project_dir: Path, reference_schema: str) -> str | None:
+    """``cycle_question_keys`` (the keys the framework's documents cite, e.g. NR5 Q007) must map,
+    through the cycle's own mapping file to the reference cycle, onto exactly ``nr4_question_keys``."""
+    if cycle.cycle_code == REFERENCE_CYCLE:
+        targets = set(row["cycle_question_keys"].split("|"))
+    else:
+        mapping: dict = {}
+        for name in (cycle.mapping_file or "").split("|"):
+            data = json.loads((Path(dbt_project_dir) / "mappings" / name).read_text())
+            if data.get("schema") == reference_schema:
+                mapping = data
+        targets = set()
+        for key in row["cycle_question_keys"].split("|"):
+            target = mapping.get(key)
+            target = target.get("question") if isinstance(target, dict) else target
+            if not target:
+                return f"{cycle.cycle_code} question {key!r} does not map to a {REFERENCE_CYCLE} question"
+            targets.add(target)
+    wanted = set(row["nr4_question_keys"].split("|"))
+    if targets != wanted:
+        return f"cycle_question_keys map to {sorted(targets)}, not to nr4_question_keys {sorted(wanted)}"
     return None

@@ -20,8 +20,16 @@ REGISTRY_COLUMNS = (
     "year",
     "deadline",
     "cutoff_date",
-    "baseline_cycle_code",
     "mapping_file",
+)
+ASSESSMENT_COLUMNS = (
+    "assessment_code",
+    "title",
+    "catalogue_code",
+    "cycle_code",
+    "baseline_cycle_code",
+    "baseline_record_date",
+    "cycle_record_date",
 )
 
 
@@ -38,8 +46,24 @@ class Cycle:
     year: int
     deadline: date
     cutoff_date: date
-    baseline_cycle_code: str | None
     mapping_file: str | None
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One assessment: a catalogue applied to a cycle against a baseline cycle (seeds/assessments.csv).
+
+    The cutoff is the assessed cycle's registry cutoff; record dates, when empty, are each side's
+    cycle cutoff.
+    """
+
+    assessment_code: str
+    title: str
+    catalogue_code: str
+    cycle_code: str
+    baseline_cycle_code: str
+    baseline_record_date: date | None
+    cycle_record_date: date | None
 
 
 def seeds_dir(dbt_project_dir: Path) -> Path:
@@ -69,7 +93,6 @@ def load_cycles(dbt_project_dir: Path) -> list[Cycle]:
                     year=int(_required(row, "year")),
                     deadline=date.fromisoformat(_required(row, "deadline")),
                     cutoff_date=date.fromisoformat(_required(row, "cutoff_date")),
-                    baseline_cycle_code=row["baseline_cycle_code"] or None,
                     mapping_file=row["mapping_file"] or None,
                 )
             )
@@ -79,15 +102,62 @@ def load_cycles(dbt_project_dir: Path) -> list[Cycle]:
     for line, cycle in enumerate(cycles, start=2):
         if codes.count(cycle.cycle_code) > 1:
             raise RegistryError(f"{path}, line {line}: cycle_code {cycle.cycle_code!r} is listed twice")
-        if cycle.baseline_cycle_code and cycle.baseline_cycle_code not in codes:
-            raise RegistryError(
-                f"{path}, line {line}: baseline_cycle_code {cycle.baseline_cycle_code!r} is not a cycle"
-            )
-        if cycle.baseline_cycle_code and not cycle.mapping_file:
-            raise RegistryError(
-                f"{path}, line {line}: cycle {cycle.cycle_code} has a baseline but no mapping_file"
-            )
     return cycles
+
+
+def load_assessments(dbt_project_dir: Path) -> list[Assessment]:
+    """All assessments (``seeds/assessments.csv``), validated against the registry and catalogues.
+
+    A cycle is assessed by at most one assessment (it may be the baseline of others), so "the
+    assessment of a cycle" is well defined for the headline and ``dim_cycle.baseline_cycle_code``.
+    """
+    seeds = seeds_dir(dbt_project_dir)
+    path = seeds / "assessments.csv"
+    rows = read_csv(path)
+    if not rows or tuple(rows[0]) != ASSESSMENT_COLUMNS:
+        raise RegistryError(f"{path}: expected columns {', '.join(ASSESSMENT_COLUMNS)}")
+    cycles = {c.cycle_code for c in load_cycles(dbt_project_dir)}
+    catalogues = {r["catalogue_code"] for r in read_csv(seeds / "catalogues.csv")}
+    out: list[Assessment] = []
+    for line, row in enumerate(rows, start=2):
+        try:
+            assessment = Assessment(
+                assessment_code=_required(row, "assessment_code"),
+                title=_required(row, "title"),
+                catalogue_code=_required(row, "catalogue_code"),
+                cycle_code=_required(row, "cycle_code"),
+                baseline_cycle_code=_required(row, "baseline_cycle_code"),
+                baseline_record_date=_date_or_none(row, "baseline_record_date"),
+                cycle_record_date=_date_or_none(row, "cycle_record_date"),
+            )
+        except (KeyError, ValueError) as exc:
+            raise RegistryError(f"{path}, line {line}: {exc}") from None
+        where = f"{path}, line {line}, assessment {assessment.assessment_code}"
+        if assessment.catalogue_code not in catalogues:
+            raise RegistryError(
+                f"{where}: catalogue_code {assessment.catalogue_code!r} is not in catalogues.csv"
+            )
+        for column in ("cycle_code", "baseline_cycle_code"):
+            if getattr(assessment, column) not in cycles:
+                raise RegistryError(
+                    f"{where}: {column} {getattr(assessment, column)!r} is not a registry cycle"
+                )
+        if assessment.cycle_code == assessment.baseline_cycle_code:
+            raise RegistryError(f"{where}: a cycle cannot be its own baseline")
+        for other in out:
+            if other.assessment_code == assessment.assessment_code:
+                raise RegistryError(f"{where}: listed twice")
+            if other.cycle_code == assessment.cycle_code:
+                raise RegistryError(
+                    f"{where}: cycle {assessment.cycle_code} is already assessed by {other.assessment_code}"
+                )
+        out.append(assessment)
+    return out
+
+
+def _date_or_none(row: dict[str, str], column: str) -> date | None:
+    value = (row[column] or "").strip()
+    return date.fromisoformat(value) if value else None
 
 
 def _required(row: dict[str, str], column: str) -> str:

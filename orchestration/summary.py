@@ -1,6 +1,8 @@
 """Headline figures of a publication: printed at the end of a refresh and written to report.md.
 
-The headline is the assessment's own comparison. Where a cycle is compared with its baseline, a
+The headline of a cycle is the comparison of the assessment that assesses it (dim_assessment: its
+catalogue's indicators against its baseline); a cycle no assessment assesses shows every indicator
+without comparison. Where a cycle is compared with its baseline, a
 national-report indicator reads as the comparable-set pair (baseline share, cycle share, change, and
 how many Parties answered in both cycles), as the Secretariat analyses it (SBI/3/3 para 11); BCH-record
 and treaty indicators over every Party at each cutoff. The share over all reporting Parties stays
@@ -27,9 +29,17 @@ select
     p.change_value,
     p.change_relative_pct
 from marts.indicator_status as s
+inner join marts.dim_indicator as i on s.indicator_code = i.indicator_code
+left join marts.dim_assessment as a on s.cycle_code = a.cycle_code
 left join marts.indicator_progress as p
-    on p.indicator_code = s.indicator_code and p.cycle_code = s.cycle_code and p.region_code = s.region_code
-where s.cycle_code = ? and s.region_code = 'global'
+    on
+        p.assessment_code = a.assessment_code
+        and p.indicator_code = s.indicator_code
+        and p.region_code = s.region_code
+where
+    s.cycle_code = ?
+    and s.region_code = 'global'
+    and (a.catalogue_code is null or i.catalogue_code = a.catalogue_code)
 order by s.indicator_code
 """
 LEGEND = (
@@ -143,7 +153,8 @@ def report_markdown(db_path, publication: dict) -> str:
     ]
     with duckdb.connect(str(db_path), read_only=True) as con:
         cycles = con.execute(
-            "select cycle_code, title, baseline_cycle_code from marts.dim_cycle order by cutoff_date"
+            "select c.cycle_code, c.title, a.baseline_cycle_code from marts.dim_cycle as c "
+            "left join marts.dim_assessment as a using (cycle_code) order by c.cutoff_date"
         ).fetchall()
         for cycle_code, title, baseline in cycles:
             lines = headline_table(con, cycle_code)

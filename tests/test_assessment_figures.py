@@ -83,16 +83,19 @@ NO_BASELINE = {"e_sp_party"}  # the Supplementary Protocol was not in force at t
 
 
 class Marts:
-    """indicator_status and indicator_progress rows by (indicator, cycle, region), as dicts."""
+    """indicator_status rows and the fourth assessment's (ar4) indicator_progress rows by
+    (indicator, cycle, region), as dicts."""
 
     def __init__(self, db):
         with duckdb.connect(str(db), read_only=True) as con:
-            self.status = self._rows(con, "indicator_status")
-            self.progress = self._rows(con, "indicator_progress")
+            self.status = self._rows(con, "select * from marts.indicator_status")
+            self.progress = self._rows(
+                con, "select * from marts.indicator_progress where assessment_code = 'ar4'"
+            )
 
     @staticmethod
-    def _rows(con, table: str) -> dict[tuple, dict]:
-        cursor = con.execute(f"select * from marts.{table}")
+    def _rows(con, sql: str) -> dict[tuple, dict]:
+        cursor = con.execute(sql)
         names = [d[0] for d in cursor.description]
         rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
         return {(r["indicator_code"], r["cycle_code"], r["region_code"]): r for r in rows}

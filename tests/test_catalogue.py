@@ -14,7 +14,20 @@ DBT = Path(__file__).resolve().parents[1] / "dbt_project"
 def test_every_catalogue_row_resolves():
     rows = read_csv(DBT / "seeds" / "indicators.csv")
     assert validate_catalogue(DBT) == len(rows) >= 50
-    assert {r["thematic_area"] for r in rows} == set("ABCDEFGHIJKL")
+    sp = [r for r in rows if r["catalogue_code"] == "sp2011"]
+    assert {r["thematic_area"] for r in sp} == set("ABCDEFGHIJKL")
+    ip = [r for r in rows if r["catalogue_code"] == "ip2021"]
+    # every Implementation Plan row cites NR5 keys that map onto its NR4 keys, or is not measured
+    assert all(r["cycle_question_keys"] for r in ip if r["source"] == "national_report")
+    assert {r["operational_objective"] for r in ip if r["source"] != "not_measured"} == {
+        "A.1(a)",
+        "A.1(b)",
+        "A.1(c)",
+        "A.2(a)",
+        "A.2(b)",
+        "A.2(d)",
+        "A.3(a)",
+    }
 
 
 @pytest.mark.parametrize(
@@ -67,11 +80,18 @@ def test_every_catalogue_row_resolves():
             "has_record,,,cpb_parties,,,biosafetyLow",
             r"indicator i_laws_published: record_schema 'biosafetyLow'",
         ),
+        (
+            # NR5 Q011 maps to NR4 Q018, not Q017
+            "answer_in,Q018,true,cpb_parties,,,,,pct_parties,higher_is_better,true,Q011,",
+            "answer_in,Q017,true,cpb_parties,,,,,pct_parties,higher_is_better,true,Q011,",
+            r"indicator ip_a1_qualified_staff: cycle_question_keys map to \['Q018'\], not to",
+        ),
     ],
 )
 def test_a_typo_fails_with_the_indicator_code(tmp_path, old, new, message):
     seeds = tmp_path / "seeds"
     shutil.copytree(DBT / "seeds", seeds)
+    shutil.copytree(DBT / "mappings", tmp_path / "mappings")
     catalogue = seeds / "indicators.csv"
     text = catalogue.read_text()
     assert old in text

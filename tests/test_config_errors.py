@@ -33,8 +33,8 @@ def test_a_bare_cutoff_that_leaves_the_newest_cycle_empty_warns(pipeline, capsys
             "nr5": [report("ke", 2, "2024-03-01", Q007=full)],
         },
     )
-    # a bare date moves the newest cycle's cutoff (nr5, 2026-06-15 in the registry) to 2020-01-15
+    # a bare date moves the newest cycle's cutoff (nr5, 2026-02-28 in the registry) to 2020-01-15
     assert pipeline.refresh("--cutoff-date", "2020-01-15") == 0
     out = capsys.readouterr().out
-    assert "WARNING: cycle nr5 has no counted report at its cutoff 2020-01-15 (moved from 2026-06-15" in out
+    assert "WARNING: cycle nr5 has no counted report at its cutoff 2020-01-15 (moved from 2026-02-28" in out
     assert "WARNING: cycle nr4" not in out

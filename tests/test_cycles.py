@@ -27,8 +27,10 @@ def test_adding_a_fictitious_nr6_needs_data_files_only(tmp_path):
     with open(seeds / "report_cycles.csv", "a") as fh:
         fh.write(
             "nr6,cpbNationalReport6,Sixth national report (fictitious),/api/v2019/report-analyzer/"
-            "cpb-national-report-6,2028,2028-06-30,2028-12-31,nr2,cpbNationalReport6-5.json\n"
+            "cpb-national-report-6,2028,2028-06-30,2028-12-31,cpbNationalReport6-5.json\n"
         )
+    with open(seeds / "assessments.csv", "a") as fh:
+        fh.write("ar6,Sixth assessment (fictitious),sp2011,nr6,nr2,,\n")
     (project / "dbt_project" / "mappings" / "cpbNationalReport6-5.json").write_text(
         json.dumps({"schema": "cpbNationalReport5", "Q100": "Q007"})
     )

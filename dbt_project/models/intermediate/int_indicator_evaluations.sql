@@ -7,7 +7,8 @@ with indicators as (
         *,
         string_split(coalesce(nr4_question_keys, ''), '|') as question_keys,
         string_split(coalesce(met_values, ''), '|') as met_value_list,
-        string_split(coalesce(record_filter, ''), '|') as record_filter_list
+        string_split(coalesce(record_filter, ''), '|') as record_filter_list,
+        string_split(coalesce(record_schema, ''), '|') as record_schema_list
     from {{ ref('indicators') }}
 ),
 
@@ -63,7 +64,7 @@ national_report as (
     having i.rule <> 'answer_all_in' or count(*) = len(list_distinct(i.question_keys))
 ),
 
--- a record matches a filter through its categories, decision types or their broader types
+-- a record matches a filter through its schema, categories, decision types or their broader types
 broader_types as (
     select
         r.record_id,
@@ -76,31 +77,44 @@ broader_types as (
 records as (
     select
         r.*,
-        list_distinct(flatten([r.categories, r.decision_types, coalesce(b.broader_type_ids, [])])) as match_keys
+        list_distinct(
+            flatten([[r.record_schema], r.categories, r.decision_types, coalesce(b.broader_type_ids, [])])
+        ) as match_keys
     from {{ ref('stg_bch__index_records') }} as r
     left join broader_types as b on r.record_id = b.record_id
 ),
 
+-- records counted up to the indicator's record date in the cycle (int_indicator_record_dates: set by
+-- an assessment), else the cycle's cutoff; n_keys_covered: how many record_filter keys they match
 record_counts as (
     select
         i.indicator_code,
         c.cycle_code,
         r.party_code,
         count(*) as n_by_cutoff,
+        count(*) filter (where len(r.linked_risk_assessments) > 0) as n_linked_by_cutoff,
         count(*) filter (where r.created_date > coalesce(c.period_start_after, date '0001-01-01')) as n_in_period,
         count(*) filter (
             where r.created_date > coalesce(c.period_start_after, date '0001-01-01')
             and len(r.linked_risk_assessments) > 0
-        ) as n_linked_in_period
+        ) as n_linked_in_period,
+        len(list_distinct(flatten(list(list_intersect(r.match_keys, i.record_filter_list))))) as n_keys_covered
     from indicators as i
-    inner join records as r on i.record_schema = r.record_schema
-    inner join cycles as c on r.created_date <= c.cutoff_date
-    where i.record_filter is null or list_has_any(r.match_keys, i.record_filter_list)
+    inner join records as r on list_contains(i.record_schema_list, r.record_schema)
+    cross join cycles as c
+    left join {{ ref('int_indicator_record_dates') }} as d
+        on i.indicator_code = d.indicator_code and c.cycle_code = d.cycle_code
+    where
+        r.created_date <= coalesce(d.record_date, c.cutoff_date)
+        and (i.record_filter is null or list_has_any(r.match_keys, i.record_filter_list))
     group by all
 ),
 
--- has_record: any record by the cutoff; records_in_period: any record in the cycle's period;
--- records_with_link: among Parties with records in the period, one links a risk assessment
+-- has_record: any record by the record date; has_record_all: records covering every record_filter
+-- key (e.g. a focal point, an Article 17 contact point and an authority) by the record date;
+-- records_in_period: any record in the cycle's period; records_with_link: among Parties with records
+-- in the period, one links a risk assessment; records_with_link_at_date: the same over every record
+-- by the record date (a share at a date, not in a window)
 bch_records as (
     select
         i.indicator_code,
@@ -108,19 +122,28 @@ bch_records as (
         p.party_code,
         case i.rule
             when 'has_record' then coalesce(rc.n_by_cutoff, 0) > 0
+            when 'has_record_all' then coalesce(rc.n_keys_covered, 0) = len(list_distinct(i.record_filter_list))
             when 'records_in_period' then coalesce(rc.n_in_period, 0) > 0
             when 'records_with_link' then case when rc.n_in_period > 0 then rc.n_linked_in_period > 0 end
+            when 'records_with_link_at_date' then case when rc.n_by_cutoff > 0 then rc.n_linked_by_cutoff > 0 end
         end as is_met,
-        case i.rule
-            when 'has_record' then coalesce(rc.n_by_cutoff, 0)
+        case
+            when i.rule in ('has_record', 'has_record_all', 'records_with_link_at_date')
+                then coalesce(rc.n_by_cutoff, 0)
             else coalesce(rc.n_in_period, 0)
         end as n_records,
-        case when i.rule = 'records_with_link' then coalesce(rc.n_linked_in_period, 0) end as n_records_met
+        case
+            when i.rule = 'records_with_link' then coalesce(rc.n_linked_in_period, 0)
+            when i.rule = 'records_with_link_at_date' then coalesce(rc.n_linked_by_cutoff, 0)
+        end as n_records_met
     from indicators as i
     cross join parties as p
     left join record_counts as rc
         on i.indicator_code = rc.indicator_code and p.cycle_code = rc.cycle_code and p.party_code = rc.party_code
-    where i.rule in ('has_record', 'records_in_period', 'records_with_link')
+    where
+        i.rule in (
+            'has_record', 'has_record_all', 'records_in_period', 'records_with_link', 'records_with_link_at_date'
+        )
 ),
 
 -- report_filed: a counted report (by the cutoff), or, with record_filter "deadline", one dated by the deadline

@@ -1,5 +1,6 @@
 select
     indicators.indicator_code,
+    indicators.catalogue_code,
     indicators.title,
     indicators.operational_objective,
     indicators.thematic_area,
@@ -15,6 +16,8 @@ select
     indicators.record_filter,
     indicators.value_kind,
     indicators.polarity,
-    indicators.baseline_comparable
+    indicators.baseline_comparable,
+    indicators.cycle_question_keys,
+    indicators.note
 from {{ ref('indicators') }} as indicators
 left join {{ ref('thematic_areas') }} as areas on indicators.thematic_area = areas.thematic_area

@@ -1,20 +1,23 @@
--- Each cycle against its baseline, on the population the Secretariat uses for the indicator's source:
+-- Each assessment (dim_assessment): its catalogue's indicators in its cycle against its baseline cycle,
+-- on the population the Secretariat uses for the indicator's source:
 -- - national-report indicators: the comparable set, Parties that answered in both cycles (SBI/3/3
 --   para 11; the BCH analyzer's comparison): both shares are over that same set;
 -- - BCH-record and treaty indicators: every Party at each cycle's own cutoff (indicator_status).
 -- change_pp = cycle_pct - baseline_pct (percentage points). The headline values (indicator_status.value,
 -- each over its own cycle) are compared too: change_value, and change_relative_pct for counts.
-with cycles as (
+with assessments as (
     select
+        assessment_code,
+        catalogue_code,
         cycle_code,
         baseline_cycle_code
-    from {{ ref('int_report_cycles') }}
-    where baseline_cycle_code is not null
+    from {{ ref('int_assessments') }}
 ),
 
 indicators as (
     select
         indicator_code,
+        catalogue_code,
         source,
         baseline_comparable
     from {{ ref('indicators') }}
@@ -44,28 +47,32 @@ status as (
 ),
 
 pairs as (
-    -- (indicator, cycle) pairs where both the cycle and its baseline have the indicator, and the
-    -- baseline could have the fact (catalogue baseline_comparable; e.g. not the Supplementary
-    -- Protocol, which was not in force at the baseline)
+    -- (assessment, indicator of its catalogue) pairs where both the cycle and its baseline have the
+    -- indicator, and the baseline could have the fact (catalogue baseline_comparable; e.g. not the
+    -- Supplementary Protocol, which was not in force at the baseline)
     select distinct
+        assessments.assessment_code,
         current_cycle.indicator_code,
         indicators.source,
-        cycles.cycle_code,
-        cycles.baseline_cycle_code
-    from cycles
-    inner join status as current_cycle on cycles.cycle_code = current_cycle.cycle_code
+        assessments.cycle_code,
+        assessments.baseline_cycle_code
+    from assessments
+    inner join status as current_cycle on assessments.cycle_code = current_cycle.cycle_code
     inner join status as baseline
         on
-            cycles.baseline_cycle_code = baseline.cycle_code
+            assessments.baseline_cycle_code = baseline.cycle_code
             and current_cycle.indicator_code = baseline.indicator_code
-    inner join indicators on current_cycle.indicator_code = indicators.indicator_code
+    inner join indicators
+        on
+            current_cycle.indicator_code = indicators.indicator_code
+            and assessments.catalogue_code = indicators.catalogue_code
     where indicators.baseline_comparable
 ),
 
 comparable as (
     select
+        pairs.assessment_code,
         pairs.indicator_code,
-        pairs.cycle_code,
         current_cycle.region_code,
         current_cycle.is_met as cycle_is_met,
         baseline.is_met as baseline_is_met
@@ -95,8 +102,8 @@ comparable_by_region as (
 
 comparable_counts as (
     select
+        assessment_code,
         indicator_code,
-        cycle_code,
         region_code,
         count(*) as n_comparable,
         count(*) filter (where baseline_is_met) as baseline_n_met,
@@ -115,6 +122,7 @@ grid as (
 
 shares as (
     select
+        grid.assessment_code,
         grid.indicator_code,
         grid.cycle_code,
         grid.baseline_cycle_code,
@@ -144,8 +152,8 @@ shares as (
     from grid
     left join comparable_counts as counts
         on
-            grid.indicator_code = counts.indicator_code
-            and grid.cycle_code = counts.cycle_code
+            grid.assessment_code = counts.assessment_code
+            and grid.indicator_code = counts.indicator_code
             and grid.region_code = counts.region_code
     left join status as current_status
         on
@@ -160,6 +168,7 @@ shares as (
 )
 
 select
+    assessment_code,
     indicator_code,
     cycle_code,
     baseline_cycle_code,
