@@ -119,9 +119,8 @@ def print_summary(settings: Settings, publication: dict, cycle_code: str) -> Non
     print(f"\nPublished {publication['published_at']} from snapshot {publication['snapshot_id']}{synthetic}")
     print(f"  DuckDB : {settings.published_db}  (schema marts)")
     print(f"  Parquet: {settings.published_dir / 'parquet'}/<table>/  (one folder per table)")
-    print(
-        f"  Docs   : {settings.published_dir / 'docs' / 'index.html'} (dbt), {settings.published_dir / 'quality' / 'index.html'} (checks)"
-    )
+    docs = settings.published_dir
+    print(f"  Docs   : {docs / 'docs' / 'index.html'} (dbt), {docs / 'quality' / 'index.html'} (checks)")
     print(f"  Report : {settings.published_dir / 'report.md'}")
     print("  tables : " + ", ".join(f"{t} ({n})" for t, n in publication["tables"].items()))
     print("  " + "\n  ".join(_quarantine_lines(publication.get("quarantine", {}))))
