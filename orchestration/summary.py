@@ -119,8 +119,8 @@ def print_summary(settings: Settings, publication: dict, cycle_code: str) -> Non
     print(f"\nPublished {publication['published_at']} from snapshot {publication['snapshot_id']}{synthetic}")
     print(f"  DuckDB : {settings.published_db}  (schema marts)")
     print(f"  Parquet: {settings.published_dir / 'parquet'}/<table>/  (one folder per table)")
-    docs = settings.published_dir
-    print(f"  Docs   : {docs / 'docs' / 'index.html'} (dbt), {docs / 'quality' / 'index.html'} (checks)")
+    out = settings.published_dir
+    print(f"  Docs   : {out / 'docs' / 'index.html'} (dbt), {out / 'quality' / 'index.html'} (checks)")
     print(f"  Report : {settings.published_dir / 'report.md'}")
     print("  tables : " + ", ".join(f"{t} ({n})" for t, n in publication["tables"].items()))
     print("  " + "\n  ".join(_quarantine_lines(publication.get("quarantine", {}))))
