@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 PROJECT = Path(__file__).resolve().parents[1]
 if str(PROJECT) not in sys.path:
@@ -64,8 +65,8 @@ def _has_text() -> str:
         path = f"e -> '$.{k}'"
         parts.append(f"(json_type({path}) = 'VARCHAR' and trim({path} ->> '$') <> '')")
         parts.append(
-            f"(json_type({path}) = 'OBJECT' and exists (select 1 from json_each({path}) as t "
-            "where t.type = 'VARCHAR' and trim(t.value ->> '$') <> ''))"
+            f"(json_type({path}) = 'OBJECT' and len(list_filter(json_extract_string({path}, '$.*'), "
+            "lambda t: trim(t) <> '')) > 0)"
         )
     return "(" + " or ".join(parts) + ")"
 
@@ -91,13 +92,16 @@ def compute(snapshot_dir: Path, con: duckdb.DuckDBPyConnection | None = None) ->
 
     for name in ("report_cycles", "indicators", "regions", "bch_question_options"):
         seed(name)
-    con.execute("create or replace table question_crosswalk (cycle_code varchar, question_key varchar, "
-                "reference_question_key varchar, value_map json)")
-    rows = [
-        (r["cycle_code"], r["question_key"], r["reference_question_key"], r["value_map"])
-        for r in build_crosswalk(DBT_PROJECT, cycles)
-    ]
-    con.executemany("insert into question_crosswalk values (?, ?, ?, ?)", rows)
+    crosswalk = pa.Table.from_pylist(
+        build_crosswalk(DBT_PROJECT, cycles),
+        schema=pa.schema([(c, pa.string()) for c in ("cycle_code", "question_key", "reference_question_key", "value_map")]),
+    )
+    con.register("crosswalk_rows", crosswalk)
+    con.execute(
+        "create or replace table question_crosswalk as select cycle_code, question_key, reference_question_key, "
+        "cast(value_map as json) as value_map from crosswalk_rows"
+    )
+    con.unregister("crosswalk_rows")
 
     files = sorted((snapshot_dir / "national_reports").glob("*.json*"))
     known = {c.cycle_code for c in cycles}
@@ -231,15 +235,12 @@ where recency_rank = 1 and is_cpb_party;
 
 -- answers of the counted reports, element by element (orchestration/answers.py)
 create or replace table answers as
-with keyed as (
-    select r.cycle_code, r.document_id, r.party_code, unnest(json_keys(r.json)) as question_key, r.json
+with raw_answers as (
+    select r.cycle_code, r.document_id, r.party_code, a.key as question_key, a.value as v
     from reports as r
-    semi join counted_reports as c on r.cycle_code = c.cycle_code and r.document_id = c.document_id
-),
-raw_answers as (
-    select cycle_code, document_id, party_code, question_key, json -> question_key as v
-    from keyed
-    where question_key not in ({meta})
+    semi join counted_reports as c on r.cycle_code = c.cycle_code and r.document_id = c.document_id,
+    json_each(r.json) as a
+    where a.key not in ({meta})
 ),
 elements as (
     select
