@@ -119,6 +119,7 @@ class Settings:
         """The dbt docs site of the latest build (published as ``docs/``)."""
         return self.warehouse_dir / "build" / "docs"
 
+    @property
     def quality_dir(self) -> Path:
         """The Great Expectations project of the build: its validation results and Data Docs."""
         return self.warehouse_dir / "build" / "quality"
