@@ -57,7 +57,12 @@ case
     when json_type(e) = 'OBJECT' and json_type(e -> '$.identifier') = 'VARCHAR' then e ->> '$.identifier'
 end
 """
-_NUM = "case when {x}::double = trunc({x}::double) then trunc({x}::double)::bigint::varchar else {x}::double::varchar end"
+_NUM = (
+    "case when {x}::double = trunc({x}::double) then trunc({x}::double)::bigint::varchar"
+    " else {x}::double::varchar end"
+)
+
+
 def _has_text() -> str:
     """Free text beside a value: a non-blank string, or a multilingual object with a non-blank language."""
     parts = []
@@ -94,12 +99,14 @@ def compute(snapshot_dir: Path, con: duckdb.DuckDBPyConnection | None = None) ->
         seed(name)
     crosswalk = pa.Table.from_pylist(
         build_crosswalk(DBT_PROJECT, cycles),
-        schema=pa.schema([(c, pa.string()) for c in ("cycle_code", "question_key", "reference_question_key", "value_map")]),
+        schema=pa.schema(
+            [(c, pa.string()) for c in ("cycle_code", "question_key", "reference_question_key", "value_map")]
+        ),
     )
     con.register("crosswalk_rows", crosswalk)
     con.execute(
-        "create or replace table question_crosswalk as select cycle_code, question_key, reference_question_key, "
-        "cast(value_map as json) as value_map from crosswalk_rows"
+        "create or replace table question_crosswalk as select cycle_code, question_key, "
+        "reference_question_key, cast(value_map as json) as value_map from crosswalk_rows"
     )
     con.unregister("crosswalk_rows")
 
@@ -156,7 +163,8 @@ with members as (
     select
         json ->> '$.identifier' as region_identifier,
         case
-            when json_array_length(json -> '$.expandedNarrowerTerms') > 0 then json -> '$.expandedNarrowerTerms'
+            when json_array_length(json -> '$.expandedNarrowerTerms') > 0
+                then json -> '$.expandedNarrowerTerms'
             else coalesce(json -> '$.narrowerTerms', '[]')
         end as member_codes
     from read_json_objects('{snapshot_dir / "thesaurus" / "regions.json*"}', format = 'array')
@@ -182,9 +190,11 @@ left join country_regions as cr on cr.country_code = k.country_code;
 create or replace table raw_reports as
 select
     split_part(parse_filename(filename), '.', 1) as cycle_code,
-    row_number() over (partition by filename) as record_index,
-    json
-from read_json_objects([{file_list}], format = 'array', filename = true);
+    unnest(range(json_array_length(json)::bigint)) as record_index,
+    unnest(cast(json as json[])) as json
+from read_json_objects(
+    [{file_list}], format = 'unstructured', filename = true, maximum_object_size = 1073741824
+);
 
 create or replace table reports as
 with placed as (
@@ -287,7 +297,9 @@ translated as (
     from answers as a
     inner join question_crosswalk as x on a.cycle_code = x.cycle_code and a.question_key = x.question_key
     left join own_options as own on a.cycle_code = own.cycle_code and a.question_key = own.question_key
-    where a.answer_value is not null and (own.option_values is null or list_contains(own.option_values, a.answer_value))
+    where
+        a.answer_value is not null
+        and (own.option_values is null or list_contains(own.option_values, a.answer_value))
 )
 select t.*
 from translated as t
@@ -348,7 +360,9 @@ with cycles_with_question as (
     from nr_indicators as i
     inner join question_crosswalk as x on list_contains(i.question_keys, x.reference_question_key)
     group by i.indicator_code, i.rule, i.question_keys, x.cycle_code
-    having i.rule <> 'answer_all_in' or count(distinct x.reference_question_key) = len(list_distinct(i.question_keys))
+    having
+        i.rule <> 'answer_all_in'
+        or count(distinct x.reference_question_key) = len(list_distinct(i.question_keys))
 ),
 populations as (
     select
@@ -417,12 +431,15 @@ with pairs as (
     select distinct s.indicator_code, c.cycle_code, c.baseline_cycle_code
     from cycles as c
     inner join floor_status as s on s.cycle_code = c.cycle_code
-    inner join floor_status as b on b.cycle_code = c.baseline_cycle_code and b.indicator_code = s.indicator_code
+    inner join floor_status as b
+        on b.cycle_code = c.baseline_cycle_code and b.indicator_code = s.indicator_code
     inner join nr_indicators as i on i.indicator_code = s.indicator_code
     where c.baseline_cycle_code is not null and i.baseline_comparable
 ),
 comparable as (
-    select p.indicator_code, p.cycle_code, cur.region_code, cur.is_met as cycle_is_met, base.is_met as baseline_is_met
+    select
+        p.indicator_code, p.cycle_code, cur.region_code,
+        cur.is_met as cycle_is_met, base.is_met as baseline_is_met
     from pairs as p
     inner join facts as cur on p.indicator_code = cur.indicator_code and p.cycle_code = cur.cycle_code
     inner join facts as base
@@ -470,7 +487,9 @@ def snapshot_of(path: Path) -> Path:
     path = Path(path)
     if (path / "manifest.json").is_file():
         return path
-    candidates = sorted(p for p in path.iterdir() if (p / "manifest.json").is_file() and not p.name.startswith("."))
+    candidates = sorted(
+        p for p in path.iterdir() if (p / "manifest.json").is_file() and not p.name.startswith(".")
+    )
     if not candidates:
         sys.exit(f"{path}: no snapshot (a folder with manifest.json)")
     return candidates[-1]
@@ -478,7 +497,9 @@ def snapshot_of(path: Path) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("snapshot", nargs="?", default=str(EMBEDDED), help="snapshot folder (default: latest embedded)")
+    parser.add_argument(
+        "snapshot", nargs="?", default=str(EMBEDDED), help="snapshot folder (default: latest embedded)"
+    )
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--out", help="write both marts' rows to this Parquet file")
     group.add_argument("--time", action="store_true", help="print only the elapsed time and row counts")
