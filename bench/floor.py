@@ -245,12 +245,19 @@ where recency_rank = 1 and is_cpb_party;
 
 -- answers of the counted reports, element by element (orchestration/answers.py)
 create or replace table answers as
-with raw_answers as (
-    select r.cycle_code, r.document_id, r.party_code, a.key as question_key, a.value as v
+with report_maps as (
+    select r.cycle_code, r.document_id, r.party_code, json_transform(r.json, '"MAP(VARCHAR, JSON)"') as m
     from reports as r
-    semi join counted_reports as c on r.cycle_code = c.cycle_code and r.document_id = c.document_id,
-    json_each(r.json) as a
-    where a.key not in ({meta})
+    semi join counted_reports as c on r.cycle_code = c.cycle_code and r.document_id = c.document_id
+),
+raw_answers as (
+    select * from (
+        select
+            cycle_code, document_id, party_code,
+            unnest(map_keys(m)) as question_key, unnest(map_values(m)) as v
+        from report_maps
+    )
+    where question_key not in ({meta})
 ),
 elements as (
     select
