@@ -95,7 +95,7 @@ def compute(snapshot_dir: Path, con: duckdb.DuckDBPyConnection | None = None) ->
             f"read_csv('{SEEDS / (name + '.csv')}', header = true, all_varchar = true)"
         )
 
-    for name in ("report_cycles", "indicators", "regions", "bch_question_options"):
+    for name in ("report_cycles", "assessments", "indicators", "regions", "bch_question_options"):
         seed(name)
     crosswalk = pa.Table.from_pylist(
         build_crosswalk(DBT_PROJECT, cycles),
@@ -120,11 +120,13 @@ def compute(snapshot_dir: Path, con: duckdb.DuckDBPyConnection | None = None) ->
         f"""
 create or replace table cycles as
 select
-    cycle_code,
-    bch_schema,
-    nullif(baseline_cycle_code, '') as baseline_cycle_code,
-    cast(cutoff_date as date) as cutoff_date
-from report_cycles;
+    r.cycle_code,
+    r.bch_schema,
+    nullif(a.baseline_cycle_code, '') as baseline_cycle_code,
+    a.catalogue_code,
+    cast(r.cutoff_date as date) as cutoff_date
+from report_cycles as r
+left join assessments as a on r.cycle_code = a.cycle_code;
 
 -- countries, the one Party rule (stg_bch__country_treaties) and the UN regional groups
 create or replace table treaties as
@@ -326,7 +328,8 @@ select
     string_split(coalesce(population_values, ''), '|') as population_value_list,
     string_split(nr4_question_keys, '|') as question_keys,
     string_split(coalesce(met_values, ''), '|') as met_value_list,
-    lower(baseline_comparable) = 'true' as baseline_comparable
+    lower(baseline_comparable) = 'true' as baseline_comparable,
+    catalogue_code
 from indicators
 where source = 'national_report';
 
@@ -441,7 +444,7 @@ with pairs as (
     inner join floor_status as b
         on b.cycle_code = c.baseline_cycle_code and b.indicator_code = s.indicator_code
     inner join nr_indicators as i on i.indicator_code = s.indicator_code
-    where c.baseline_cycle_code is not null and i.baseline_comparable
+    where c.baseline_cycle_code is not null and i.baseline_comparable and i.catalogue_code = c.catalogue_code
 ),
 comparable as (
     select

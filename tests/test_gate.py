@@ -59,6 +59,9 @@ def test_a_region_losing_most_reports_is_blocked_unless_accepted(pipeline, capsy
     assert record["snapshot_id"] == "20200201T000000Z"
     assert [(c["metric"], c["previous"], round(c["current"], 1)) for c in record["accepted_changes"]] == [
         ("cycle nr4: counted reports", 11, 3),
+        # the Implementation Plan's A.3(a) reads the same filings as the Strategic Plan's j_ ones
+        ("indicator ip_a3_reports_by_deadline nr4 africa: share", 100, 20),
+        ("indicator ip_a3_reports_by_deadline nr4 global: share", 100, 27.3),
         ("indicator j_reports_submitted nr4 africa: share", 100, 20),
         ("indicator j_reports_submitted nr4 global: share", 100, 27.3),
         ("indicator j_reports_submitted_by_deadline nr4 africa: share", 100, 20),

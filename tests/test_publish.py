@@ -88,7 +88,9 @@ def test_a_reader_holding_the_published_file_keeps_its_view_during_a_refresh(pip
     report = (pipeline.warehouse_dir / "published" / "report.md").read_text()
     assert "Snapshot `20200301T000000Z`" in report
     assert re.search(r"a_measures_full .* all reporting 50\.0% \(1/2\)", report)
-    parquet = pipeline.warehouse_dir / "published" / "parquet" / "indicator_status.parquet"
+    parquet = (
+        pipeline.warehouse_dir / "published" / "parquet" / "indicator_status" / "indicator_status.parquet"
+    )
     assert duckdb.connect().execute(f"select count(*) from '{parquet}'").fetchone()[0] == len(
         pipeline.query("select * from marts.indicator_status")
     )
@@ -152,11 +154,14 @@ def test_publish_removes_what_a_killed_publication_left(tmp_path):
 
     record = publish(build_db, published, ["t"], {"snapshot_id": "s1"})
     assert record["tables"] == {"t": 1}
-    assert sorted(p.name for p in published.iterdir()) == [
+    names = sorted(p.name for p in published.iterdir())
+    assert [n for n in names if not n.startswith("parquet-")] == [
         "cpb_indicators.duckdb",
-        "parquet",
         "manifest.json",
+        "parquet",
     ]
+    # one Parquet set, the one the link points at
+    assert [n for n in names if n.startswith("parquet-")] == [(published / "parquet").readlink().name]
 
 
 def test_a_warehouse_under_a_folder_with_quotes_publishes(tmp_path, monkeypatch, capsys):
@@ -169,4 +174,6 @@ def test_a_warehouse_under_a_folder_with_quotes_publishes(tmp_path, monkeypatch,
     assert global_pct(pipeline, db=build_db) == 100.0, err  # dbt read the snapshot and landing
     assert code == 0, err
     assert global_pct(pipeline) == 100.0
-    assert (pipeline.warehouse_dir / "published" / "parquet" / "indicator_status.parquet").is_file()
+    assert (
+        pipeline.warehouse_dir / "published" / "parquet" / "indicator_status" / "indicator_status.parquet"
+    ).is_file()
