@@ -160,12 +160,9 @@ def root_message(error) -> str:
 
 
 def dbt_command(settings: Settings, args) -> int:
-    """dbt by hand, as a refresh runs it: the same vars and build file, on the latest landed snapshot."""
-    import json
-    import os
-    import subprocess
-
-    from orchestration.assets.transform import DBT_EXECUTABLE, DBT_PROJECT, run_vars
+    """dbt by hand, as a refresh runs it (same vars, inputs and build file), on the latest landed snapshot."""
+    from orchestration.assets.transform import link_inputs, run_vars
+    from orchestration.dbt_runner import run_dbt
     from orchestration.landing import landing_path
 
     snapshot = latest_snapshot(settings.source_dir)
@@ -175,14 +172,11 @@ def dbt_command(settings: Settings, args) -> int:
             file=sys.stderr,
         )
         return 1
-    command = [
-        DBT_EXECUTABLE,
-        *(args.dbt_args or ["build"]),
-        "--vars",
-        json.dumps(run_vars(settings, snapshot)),
-    ]
-    env = {**os.environ, "CPB_DUCKDB_PATH": str(settings.build_db)}
-    return subprocess.run(command, cwd=DBT_PROJECT.project_dir, env=env).returncode
+    env = link_inputs(settings, snapshot)
+    target = settings.build_db.parent / "dbt_target"
+    dbt_args = args.dbt_args or ["build"]
+    result = run_dbt(dbt_args, target_path=target, dbt_vars=run_vars(settings), env=env, console=True)
+    return 0 if result.success else 1
 
 
 def status_command(settings: Settings, args) -> int:

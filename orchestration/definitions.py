@@ -8,7 +8,7 @@ from dagster import Definitions
 from orchestration.assets.landing import landed_national_reports, question_crosswalk
 from orchestration.assets.publish import published_marts
 from orchestration.assets.raw import bch_raw_snapshot
-from orchestration.assets.transform import cpb_dbt_models, dbt_resource
+from orchestration.assets.transform import cpb_dbt_models
 from orchestration.assets.validate import gx_checks
 from orchestration.resources import SettingsResource
 from orchestration.schedules import nightly_refresh, refresh_job
@@ -22,10 +22,7 @@ def build_definitions(settings: SettingsResource | None = None) -> Definitions:
         asset_checks=gx_checks,
         jobs=[refresh_job],
         schedules=[nightly_refresh],
-        resources={
-            "settings": settings or SettingsResource(),
-            "dbt": dbt_resource(),
-        },
+        resources={"settings": settings or SettingsResource()},
     )
 
 

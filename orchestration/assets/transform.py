@@ -1,40 +1,40 @@
 """Stage 3, transform: the dbt project (staging -> intermediate -> marts) as Dagster assets.
 
 dbt builds into a fresh private DuckDB file every run (``warehouse/build/``); only the publish
-stage writes what BI tools read. dbt tests become Dagster asset checks through dagster-dbt.
+stage writes what BI tools read. dbt runs in this process (:mod:`orchestration.dbt_runner`); its
+results become Dagster materialisations and, for dbt tests, asset checks through dagster-dbt.
+
+The dbt sources read the snapshot and its landed files through fixed links,
+``warehouse/build/inputs/{snapshot,landing}``, re-pointed at the ones in use before dbt runs: the
+``--vars`` stay the same from run to run, so dbt's parse of the project is reused until a project
+file changes (a path in the vars would make every new snapshot a full re-parse). Any source under
+``var('snapshot_dir')`` is covered, whatever file it reads.
 """
 
 import json
 import os
 import shutil
-import sys
 import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager, redirect_stdout
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
 from dagster import AssetExecutionContext, AssetKey
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtProject, dbt_assets
+from dagster_dbt.asset_utils import get_manifest_and_translator_from_dbt_assets
+from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 
 from orchestration.assets.raw import current_snapshot
 from orchestration.crosswalk import REFERENCE_CYCLE
+from orchestration.dbt_runner import DBT_PROJECT_DIR, run_dbt
 from orchestration.landing import landing_path
 from orchestration.progress import say
 from orchestration.resources import SettingsResource
-from orchestration.settings import PROJECT_DIR, Settings
+from orchestration.settings import Settings
 from orchestration.snapshot import Snapshot
 from orchestration.sql import sql_escape
 
-DBT_PROJECT = DbtProject(project_dir=PROJECT_DIR / "dbt_project", profiles_dir=PROJECT_DIR / "dbt_project")
-DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))  # the venv's dbt, activated or not
-
-
-def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(
-        project_dir=DBT_PROJECT, profiles_dir=str(DBT_PROJECT.profiles_dir), dbt_executable=DBT_EXECUTABLE
-    )
-
+DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 PROJECT_FILE_GLOBS = (
     "dbt_project.yml",
@@ -47,14 +47,16 @@ PROJECT_FILE_GLOBS = (
 
 
 def ensure_manifest(project: DbtProject = DBT_PROJECT) -> Path:
-    """Run ``dbt parse`` when the manifest is missing or older than a file of the dbt project."""
+    """Parse the project when the manifest is missing or older than a file of the dbt project."""
     manifest = Path(project.manifest_path)
     root = Path(project.project_dir)
     newest = max(
         (p.stat().st_mtime for g in PROJECT_FILE_GLOBS for p in root.glob(g) if p.is_file()), default=0
     )
     if not manifest.is_file() or manifest.stat().st_mtime < newest:
-        dbt_resource().cli(["parse", "--quiet"], target_path=manifest.parent).wait()
+        parsed = run_dbt(["parse"], target_path=manifest.parent, log_dir=root / "logs")
+        if not parsed.success:
+            raise RuntimeError("dbt parse failed:\n" + "\n".join(parsed.failures))
     return manifest
 
 
@@ -82,82 +84,92 @@ def mart_names() -> list[str]:
     return sorted(n["name"] for n in nodes if n["resource_type"] == "model" and n["fqn"][1] == "marts")
 
 
-@contextmanager
-def _environment(**values: str) -> Iterator[None]:
-    """dbt reads the DuckDB path from its profile's env_var; set it only for this invocation."""
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            os.environ.pop(key) if value is None else os.environ.__setitem__(key, value)
+def inputs_dir(cfg: Settings) -> Path:
+    return cfg.build_db.parent / "inputs"
 
 
-def run_vars(cfg: Settings, snapshot: Snapshot) -> dict:
-    """The dbt ``--vars`` of a run on ``snapshot``: where its raw and landed files are, and the cutoffs."""
+def run_vars(cfg: Settings) -> dict:
+    """The dbt ``--vars``: fixed paths to the inputs (see the module's docstring), and the cutoffs."""
     # the dbt sources (and an error message) put these paths inside SQL string literals
     return {
-        "snapshot_dir": sql_escape(snapshot.path),
-        "landing_dir": sql_escape(landing_path(cfg.landing_dir, snapshot)),
+        "snapshot_dir": sql_escape(inputs_dir(cfg) / "snapshot"),
+        "landing_dir": sql_escape(inputs_dir(cfg) / "landing"),
         "reference_dir": sql_escape(cfg.landing_dir / "reference"),
         "reference_cycle": REFERENCE_CYCLE,
         "cutoff_overrides": {k: v.isoformat() for k, v in cfg.cutoff_overrides().items()},
     }
 
 
+def link_inputs(cfg: Settings, snapshot: Snapshot) -> dict[str, str]:
+    """Point the fixed input links at ``snapshot`` and its landed files; return dbt's environment.
+
+    The environment names the build file (the profile's path) and the snapshot id (the lineage of
+    BCH records and error messages, escaped for a SQL literal).
+    """
+    targets = {"snapshot": snapshot.path, "landing": landing_path(cfg.landing_dir, snapshot)}
+    inputs_dir(cfg).mkdir(parents=True, exist_ok=True)
+    for name, target in targets.items():
+        link = inputs_dir(cfg) / name
+        staged = link.with_name(f".{name}.link")
+        staged.unlink(missing_ok=True)
+        staged.symlink_to(Path(target).resolve(), target_is_directory=True)
+        os.replace(staged, link)
+    return {"CPB_DUCKDB_PATH": str(cfg.build_db), "CPB_SNAPSHOT_ID": sql_escape(snapshot.snapshot_id)}
+
+
 @dbt_assets(manifest=ensure_manifest(), project=DBT_PROJECT, dagster_dbt_translator=LayerTranslator())
-def cpb_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, settings: SettingsResource):
+def cpb_dbt_models(context: AssetExecutionContext, settings: SettingsResource):
     cfg = settings.get()
-    dbt_vars = run_vars(cfg, current_snapshot(cfg))
+    env = link_inputs(cfg, current_snapshot(cfg))
     cfg.build_db.parent.mkdir(parents=True, exist_ok=True)
     cfg.build_db.unlink(missing_ok=True)  # a fresh build: no table survives from an earlier run
     shutil.rmtree(cfg.quality_dir, ignore_errors=True)  # and its validation starts afresh
-    log_path = cfg.build_db.with_name("dbt.log")
-    say(context, "transform", f"dbt build -> {cfg.build_db} (log: {log_path})")
+    target = cfg.build_db.parent / "dbt_target"  # one fixed folder: it keeps dbt's parse between runs
+    say(context, "transform", f"dbt build -> {cfg.build_db} (log: {target.parent / 'dbt.log'})")
     started = time.monotonic()
+    parsed = run_dbt(["parse"], target_path=target, dbt_vars=run_vars(cfg), env=env)
+    if not parsed.success:
+        raise RuntimeError(
+            f"dbt parse failed (full log: {target.parent / 'dbt.log'}):\n" + "\n".join(parsed.failures)
+        )
+    say(context, "transform", f"dbt parse done in {time.monotonic() - started:.1f} s")
+    started = time.monotonic()
+    built = run_dbt(["build"], target_path=target, dbt_vars=run_vars(cfg), env=env, manifest=parsed.manifest)
+    manifest, translator, _ = get_manifest_and_translator_from_dbt_assets([context.assets_def])
     results: dict[str, int] = {}
-    # dagster-dbt echoes every dbt log line to stdout; keep them in a file, print a summary.
-    with _environment(CPB_DUCKDB_PATH=str(cfg.build_db)), open(log_path, "w") as log:
-        with redirect_stdout(log):
-            invocation = dbt.cli(
-                ["build", "--vars", json.dumps(dbt_vars)],
-                context=context,
-                raise_on_error=False,
-                # one fixed folder: dagster-dbt's default is a new 5 MB folder per run in dbt_project/
-                target_path=cfg.build_db.parent / "dbt_target",
-            )
-            for event in invocation.stream():
-                kind = "tests" if type(event).__name__ == "AssetCheckResult" else "models and seeds"
-                results[kind] = results.get(kind, 0) + 1
-                yield event
-        error = invocation.get_error()
-    if error is not None:
-        causes = failed_nodes(cfg.build_db.parent / "dbt_target" / "run_results.json")
-        raise RuntimeError(f"dbt build failed (full log: {log_path}):\n" + ("\n".join(causes) or str(error)))
+    for raw in built.events:
+        event = DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={})
+        for dagster_event in event.to_default_asset_events(
+            manifest, translator, context, target, DBT_PROJECT
+        ):
+            kind = "tests" if type(dagster_event).__name__ == "AssetCheckResult" else "models and seeds"
+            results[kind] = results.get(kind, 0) + 1
+            yield dagster_event
+    if not built.success:
+        raise RuntimeError(
+            f"dbt build failed (full log: {target.parent / 'dbt.log'}):\n" + "\n".join(built.failures)
+        )
     summary = ", ".join(f"{n} {kind}" for kind, n in sorted(results.items()))
     say(context, "transform", f"dbt build done in {time.monotonic() - started:.1f} s: {summary}")
-    with _environment(CPB_DUCKDB_PATH=str(cfg.build_db)), open(log_path, "a") as log, redirect_stdout(log):
-        write_docs_site(dbt, dbt_vars, cfg.build_db.parent / "dbt_target", cfg.build_docs_dir)
-    say(context, "transform", f"dbt docs -> {cfg.build_docs_dir / 'index.html'}")
+    started = time.monotonic()
+    write_docs_site(env, run_vars(cfg), target, parsed.manifest, cfg.build_docs_dir)
+    say(
+        context,
+        "transform",
+        f"dbt docs -> {cfg.build_docs_dir / 'index.html'} in {time.monotonic() - started:.1f} s",
+    )
 
 
-def write_docs_site(dbt: DbtCliResource, dbt_vars: dict, target_path: Path, out_dir: Path) -> None:
+def write_docs_site(env: dict, dbt_vars: dict, target_path: Path, manifest, out_dir: Path) -> None:
     """The dbt docs of this build as one self-contained page (``--static``), published as docs/."""
-    dbt.cli(["docs", "generate", "--static", "--vars", json.dumps(dbt_vars)], target_path=target_path).wait()
+    docs = run_dbt(
+        ["docs", "generate", "--static"],
+        target_path=target_path,
+        dbt_vars=dbt_vars,
+        env=env,
+        manifest=manifest,
+    )
+    if not docs.success:
+        raise RuntimeError("dbt docs generate failed:\n" + "\n".join(docs.failures))
     out_dir.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(target_path / "static_index.html", out_dir / "index.html")
-
-
-def failed_nodes(run_results: Path, limit: int = 10) -> list[str]:
-    """The real causes of a failed dbt build: each failing node and dbt's message (the DuckDB error)."""
-    if not run_results.is_file():
-        return []
-    results = json.loads(run_results.read_text())["results"]
-    failed = [r for r in results if r["status"] in ("error", "fail")]
-    lines = [
-        f"  {r['unique_id']}: {' '.join((r.get('message') or r['status']).split())}" for r in failed[:limit]
-    ]
-    if len(failed) > limit:
-        lines.append(f"  ... and {len(failed) - limit} more")
-    return lines

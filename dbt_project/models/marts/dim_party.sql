@@ -22,7 +22,7 @@ select
         case
             when countries.cpb_party_date is not null and outside_groups.country_code is null
                 then error(
-                    'snapshot {{ var("snapshot_dir").rstrip("/").split("/")[-1] }}, file '
+                    'snapshot {{ snapshot_id() }}, file '
                     || 'thesaurus/regions.json.gz: Party '
                     || countries.country_code || ' (' || countries.name || ') is in none of the five UN '
                     || 'regional groups (narrowerTerms / expandedNarrowerTerms of the group terms); add it '

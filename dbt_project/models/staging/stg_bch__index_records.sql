@@ -31,7 +31,7 @@ renamed as (
         {{ utc_date("doc ->> '$.updatedDate_dt'") }} as updated_date,
         {{ utc_date("doc ->> '$.decisionDate_dt'") }} as decision_date,
         -- lineage
-        regexp_extract(filename, '/([^/]+)/index/', 1) as snapshot_id,
+        '{{ snapshot_id() }}' as snapshot_id,
         regexp_extract(filename, '(index/.*)$', 1) as source_file
     from docs
 )

@@ -1,0 +1,106 @@
+"""dbt in this process (dbt-core's ``dbtRunner``): no process start, no ``dbt --version``, no re-parse.
+
+dagster-dbt 0.29 runs dbt only as a subprocess (``DbtCliResource.cli``), and asks ``dbt --version``
+in another one first: about 5 s of every run on 2 cores, before dbt reads a file. dbt-core's
+programmatic API runs the same commands here; its node results are handed to dagster-dbt's own
+event translation (:mod:`orchestration.assets.transform`), so asset keys, checks and metadata stay
+dagster-dbt's.
+
+Parsing is reused: dbt keeps ``partial_parse.msgpack`` in the target folder, valid while the
+project files and the ``--vars`` are unchanged. The vars hold only stable paths (the transform
+stage links the snapshot and landing folders in use under fixed names), so a new snapshot does not
+invalidate them; the snapshot's id reaches the two models that name it through an environment
+variable, which dbt re-parses file by file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from orchestration.settings import PROJECT_DIR
+
+DBT_PROJECT_DIR = PROJECT_DIR / "dbt_project"
+# dagster-dbt turns these into materialisations and check results (DbtCoreCliEventMessage)
+RESULT_EVENTS = frozenset({"LogModelResult", "LogSeedResult", "LogSnapshotResult", "LogTestResult"})
+
+
+@dataclass
+class DbtInvocation:
+    """What one dbt command did: its node results (as dbt's JSON log lines) and the causes of a failure."""
+
+    success: bool
+    events: list[dict] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    manifest: object = None  # the parsed project (dbt's Manifest), reusable by the next command
+
+
+def run_dbt(
+    args: list[str],
+    *,
+    target_path: Path,
+    dbt_vars: Mapping | None = None,
+    env: Mapping[str, str] | None = None,
+    manifest=None,
+    console: bool = False,
+    log_dir: Path | None = None,
+) -> DbtInvocation:
+    """Run ``dbt <args>`` on the project in this process.
+
+    dbt's log goes to ``dbt.log`` in ``log_dir`` (default: beside ``target_path``). ``env`` is set only while dbt runs (the profile's DuckDB path, the snapshot id); ``manifest``
+    (from an earlier invocation's result) skips parsing altogether. ``console`` prints dbt's own
+    log lines (``cpb dbt``); a refresh keeps them in dbt.log and prints its stages' lines.
+    """
+    from dbt.cli.main import dbtRunner
+    from dbt_common.events.functions import msg_to_dict
+
+    events: list[dict] = []
+
+    def keep_results(event) -> None:  # called from dbt's worker threads; list.append is atomic
+        if event.info.name in RESULT_EVENTS:
+            events.append(msg_to_dict(event))
+
+    flags = [
+        *("--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)),
+        *("--target-path", str(target_path), "--log-path", str(log_dir or Path(target_path).parent)),
+        *("--log-level", "info" if console else "none", "--log-level-file", "info"),
+        "--no-send-anonymous-usage-stats",
+    ]
+    if dbt_vars is not None:
+        flags += ["--vars", json.dumps(dbt_vars)]
+    with _environment(env or {}):
+        result = dbtRunner(manifest=manifest, callbacks=[keep_results]).invoke([*args, *flags])
+    return DbtInvocation(result.success, events, _failures(result), _manifest_of(args, result, manifest))
+
+
+def _manifest_of(args: list[str], result, manifest):
+    return result.result if args[:1] == ["parse"] and result.success else manifest
+
+
+def _failures(result, limit: int = 10) -> list[str]:
+    """The real causes of a failed command: each failing node and dbt's message (the DuckDB error)."""
+    if result.exception is not None:
+        return [f"  {' '.join(str(result.exception).split())}"]
+    failed = [r for r in getattr(result.result, "results", None) or [] if r.status in ("error", "fail")]
+    lines = [
+        f"  {r.node.unique_id}: {' '.join((r.message or str(r.status)).split())}" for r in failed[:limit]
+    ]
+    if len(failed) > limit:
+        lines.append(f"  ... and {len(failed) - limit} more")
+    return lines
+
+
+@contextmanager
+def _environment(values: Mapping[str, str]) -> Iterator[None]:
+    """dbt reads the DuckDB path and the snapshot id with ``env_var``: set them for one command."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            os.environ.pop(key) if value is None else os.environ.__setitem__(key, value)
