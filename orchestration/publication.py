@@ -16,11 +16,6 @@ import subprocess
 import uuid
 from pathlib import Path
 
-import duckdb
-import pyarrow as pa
-import pyarrow.parquet as pq
-
-from orchestration.landing import LANDING_VERSION
 from orchestration.settings import Settings
 from orchestration.snapshot import Snapshot, utc_now
 from orchestration.sql import sql_escape
@@ -36,9 +31,13 @@ IGNORED_PARTS = {"target", "logs", "__pycache__", "dbt_packages"}
 
 
 def fingerprint(settings: Settings, snapshot: Snapshot) -> str:
-    """Checksum of everything a publication depends on: the snapshot, the code and data files, config."""
+    """Checksum of everything a publication depends on: the snapshot, the code and data files, config.
+
+    The code is hashed as text (a landing rule changed is a changed file), so this module imports no
+    stage: an unchanged refresh answers without loading DuckDB, Arrow or the landing code.
+    """
     digest = hashlib.sha256()
-    digest.update(f"{snapshot.content_sha256()}|{settings.cutoff_date}|{LANDING_VERSION}\n".encode())
+    digest.update(f"{snapshot.content_sha256()}|{settings.cutoff_date}\n".encode())
     for pattern in FINGERPRINT_GLOBS:
         for path in sorted(settings.project_dir.glob(pattern)):
             if path.is_file() and not IGNORED_PARTS.intersection(
@@ -163,6 +162,8 @@ def _copy_marts(build_db: Path, new_db: Path, new_parquet: Path, tables: list[st
     ``create table as select`` would drop comments and constraints, so each table is created from
     the build's own catalogue first, then filled. Returns the row count of each table.
     """
+    import duckdb  # here, not at the top: the unchanged path of `cpb refresh` never loads it
+
     rows = {}
     with duckdb.connect() as con:
         con.execute(f"attach '{sql_escape(build_db)}' as build (read_only)")
@@ -204,6 +205,9 @@ def _create_like_build(con, table: str) -> tuple[str, dict[str, str]]:
 
 def _write_parquet(con, table: str, comment: str, descriptions: dict[str, str], folder: Path) -> None:
     """One folder per table; each field carries its description, the file the table's. Streamed."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     folder.mkdir()
     reader = con.execute(f"select * from pub.marts.{table}").to_arrow_reader(100_000)
     schema = pa.schema(
