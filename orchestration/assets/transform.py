@@ -96,6 +96,7 @@ def run_vars(cfg: Settings) -> dict:
         "landing_dir": sql_escape(inputs_dir(cfg) / "landing"),
         "reference_dir": sql_escape(cfg.landing_dir / "reference"),
         "reference_cycle": REFERENCE_CYCLE,
+        "max_response_bytes": cfg.http_max_response_bytes,
         "cutoff_overrides": {k: v.isoformat() for k, v in cfg.cutoff_overrides().items()},
     }
 
