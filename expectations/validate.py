@@ -3,8 +3,8 @@
 Suites are data (``expectations/suites/<name>.json``): the asset they judge (``table``), why it
 matters, the frame to validate (``query``, by default the whole table), ``parameters`` (SQL whose
 results fill ``{"$PARAMETER": name}`` in the expectations: the BCH's country list, today's date)
-and GX expectation configurations. dbt's tests already hold keys and row-level rules of the
-marts; these suites judge the raw and staging data against the BCH's own lists and plausible
+and GX expectation configurations. dbt's constraints already hold keys and row-level rules of
+the marts; these suites judge the raw and staging data against the BCH's own lists and plausible
 ranges, and distributions. Frames are read from DuckDB into pandas and validated there: GX's SQL
 datasource on DuckDB reads rows after the connection returned to the pool and silently fails
 every expectation; our frames are small.
@@ -163,8 +163,8 @@ def build_quality_site(gx_dir: Path, site_dir: Path) -> Path:
         "<!doctype html><html><head><meta charset='utf-8'><title>Quality gate</title></head><body>"
         "<h1>Quality gate: the latest validation</h1>"
         f"<p>Great Expectations suites run on the build before publication, {datetime.date.today()}. "
-        "Keys and row-level rules of the marts are dbt tests (dbt docs); these suites judge the raw and "
-        "staging data, distributions, and the change against the previous publication.</p>"
+        "Keys and row-level rules of the marts are dbt constraints (dbt docs); these suites judge the raw "
+        "and staging data, distributions, and the change against the previous publication.</p>"
         "<table border='1' cellpadding='4'><tr><th>suite</th><th>judges</th><th>why</th><th>verdict</th>"
         "<th>expectations met</th><th>definition</th></tr>" + "".join(rows) + "</table></body></html>\n"
     )
