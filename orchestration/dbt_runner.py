@@ -51,9 +51,10 @@ def run_dbt(
 ) -> DbtInvocation:
     """Run ``dbt <args>`` on the project in this process.
 
-    dbt's log goes to ``dbt.log`` in ``log_dir`` (default: beside ``target_path``). ``env`` is set only while dbt runs (the profile's DuckDB path, the snapshot id); ``manifest``
-    (from an earlier invocation's result) skips parsing altogether. ``console`` prints dbt's own
-    log lines (``cpb dbt``); a refresh keeps them in dbt.log and prints its stages' lines.
+    dbt's log goes to ``dbt.log`` in ``log_dir`` (default: beside ``target_path``). ``env`` is set
+    only while dbt runs (the profile's DuckDB path, the snapshot id); ``manifest`` (from an earlier
+    invocation's result) skips parsing altogether. ``console`` prints dbt's own log lines
+    (``cpb dbt``); a refresh keeps them in dbt.log and prints its stages' lines.
     """
     from dbt.cli.main import dbtRunner
     from dbt_common.events.functions import msg_to_dict
