@@ -9,6 +9,8 @@ its manifest.
 """
 
 import argparse
+import atexit
+import os
 import sys
 import time
 
@@ -21,6 +23,23 @@ QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The ``cpb`` command (``argv`` None: the process's own arguments) or a call from Python.
+
+    As the command, it ends the process itself after the exit handlers ran and its output is
+    flushed: everything it wrote is closed by then, and a normal interpreter exit spends seconds
+    freeing the objects dbt, Dagster and Great Expectations loaded (issue 15 measured 2.6 s of a
+    28 s refresh).
+    """
+    code = _run(argv)
+    if argv is None:
+        atexit._run_exitfuncs()  # what a normal exit runs first (multiprocessing releases its locks)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
+
+
+def _run(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = Settings.from_env(
