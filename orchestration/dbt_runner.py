@@ -38,6 +38,10 @@ class DbtInvocation:
     failures: list[str] = field(default_factory=list)
     manifest: object = None  # the parsed project (dbt's Manifest), reusable by the next command
 
+    def raise_for_failure(self, command: str, log: Path) -> None:
+        if not self.success:
+            raise RuntimeError(f"dbt {command} failed (full log: {log}):\n" + "\n".join(self.failures))
+
 
 def run_dbt(
     args: list[str],

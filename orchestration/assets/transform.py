@@ -55,8 +55,7 @@ def ensure_manifest(project: DbtProject = DBT_PROJECT) -> Path:
     )
     if not manifest.is_file() or manifest.stat().st_mtime < newest:
         parsed = run_dbt(["parse"], target_path=manifest.parent, log_dir=root / "logs")
-        if not parsed.success:
-            raise RuntimeError("dbt parse failed:\n" + "\n".join(parsed.failures))
+        parsed.raise_for_failure("parse", root / "logs" / "dbt.log")
     return manifest
 
 
@@ -126,16 +125,15 @@ def cpb_dbt_models(context: AssetExecutionContext, settings: SettingsResource):
     cfg.build_db.unlink(missing_ok=True)  # a fresh build: no table survives from an earlier run
     shutil.rmtree(cfg.quality_dir, ignore_errors=True)  # and its validation starts afresh
     target = cfg.build_db.parent / "dbt_target"  # one fixed folder: it keeps dbt's parse between runs
-    say(context, "transform", f"dbt build -> {cfg.build_db} (log: {target.parent / 'dbt.log'})")
+    log = target.parent / "dbt.log"
+    say(context, "transform", f"dbt build -> {cfg.build_db} (log: {log})")
     started = time.monotonic()
     parsed = run_dbt(["parse"], target_path=target, dbt_vars=run_vars(cfg), env=env)
-    if not parsed.success:
-        raise RuntimeError(
-            f"dbt parse failed (full log: {target.parent / 'dbt.log'}):\n" + "\n".join(parsed.failures)
-        )
+    parsed.raise_for_failure("parse", log)
     say(context, "transform", f"dbt parse done in {time.monotonic() - started:.1f} s")
     started = time.monotonic()
     built = run_dbt(["build"], target_path=target, dbt_vars=run_vars(cfg), env=env, manifest=parsed.manifest)
+    # dbt's node results, translated as dagster-dbt translates its subprocess's JSON log lines
     manifest, translator, _ = get_manifest_and_translator_from_dbt_assets([context.assets_def])
     results: dict[str, int] = {}
     for raw in built.events:
@@ -146,14 +144,11 @@ def cpb_dbt_models(context: AssetExecutionContext, settings: SettingsResource):
             kind = "tests" if type(dagster_event).__name__ == "AssetCheckResult" else "models and seeds"
             results[kind] = results.get(kind, 0) + 1
             yield dagster_event
-    if not built.success:
-        raise RuntimeError(
-            f"dbt build failed (full log: {target.parent / 'dbt.log'}):\n" + "\n".join(built.failures)
-        )
+    built.raise_for_failure("build", log)
     summary = ", ".join(f"{n} {kind}" for kind, n in sorted(results.items()))
     say(context, "transform", f"dbt build done in {time.monotonic() - started:.1f} s: {summary}")
     started = time.monotonic()
-    write_docs_site(env, run_vars(cfg), target, parsed.manifest, cfg.build_docs_dir)
+    write_docs_site(env, run_vars(cfg), target, parsed.manifest, cfg.build_docs_dir, log)
     say(
         context,
         "transform",
@@ -161,7 +156,7 @@ def cpb_dbt_models(context: AssetExecutionContext, settings: SettingsResource):
     )
 
 
-def write_docs_site(env: dict, dbt_vars: dict, target_path: Path, manifest, out_dir: Path) -> None:
+def write_docs_site(env: dict, dbt_vars: dict, target_path: Path, manifest, out_dir: Path, log: Path) -> None:
     """The dbt docs of this build as one self-contained page (``--static``), published as docs/."""
     docs = run_dbt(
         ["docs", "generate", "--static"],
@@ -170,7 +165,6 @@ def write_docs_site(env: dict, dbt_vars: dict, target_path: Path, manifest, out_
         env=env,
         manifest=manifest,
     )
-    if not docs.success:
-        raise RuntimeError("dbt docs generate failed:\n" + "\n".join(docs.failures))
+    docs.raise_for_failure("docs generate", log)
     out_dir.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(target_path / "static_index.html", out_dir / "index.html")
