@@ -34,6 +34,7 @@ left join marts.dim_assessment as a on s.cycle_code = a.cycle_code
 left join marts.indicator_progress as p
     on
         p.assessment_code = a.assessment_code
+        and p.analysis_as_of = 'cutoff'
         and p.indicator_code = s.indicator_code
         and p.region_code = s.region_code
 where
