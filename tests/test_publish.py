@@ -87,7 +87,7 @@ def test_a_reader_holding_the_published_file_keeps_its_view_during_a_refresh(pip
     assert publication(pipeline)["snapshot_id"] == "20200301T000000Z"
     report = (pipeline.warehouse_dir / "published" / "report.md").read_text()
     assert "Snapshot `20200301T000000Z`" in report
-    assert re.search(r"a_measures_full .* all reporting 50\.0% \(1/2\)", report)
+    assert re.search(r"all reporting 50\.0% \(1/2\) \[a_measures_full\]", report)
     parquet = (
         pipeline.warehouse_dir / "published" / "parquet" / "indicator_status" / "indicator_status.parquet"
     )

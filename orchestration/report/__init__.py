@@ -28,5 +28,7 @@ def build_report(published_db: Path, publication: dict, folder: Path, build_db: 
 
 def _snapshot_finished(publication: dict) -> str | None:
     """When the snapshot was taken, from its manifest (the publication record names its folder)."""
-    manifest = Path(publication.get("snapshot_path", "")) / "manifest.json"
+    if not publication.get("snapshot_path"):
+        return None
+    manifest = Path(publication["snapshot_path"]) / "manifest.json"
     return json.loads(manifest.read_text()).get("finished_at") if manifest.is_file() else None
