@@ -31,6 +31,7 @@ FINGERPRINT_GLOBS = (
     "expectations/**/*.py",
     "expectations/**/*.json",
     "orchestration/**/*.py",
+    "orchestration/**/*.j2",  # the report's templates
 )
 IGNORED_PARTS = {"target", "logs", "__pycache__", "dbt_packages"}
 

@@ -144,11 +144,11 @@ def test_publish_removes_what_a_killed_publication_left(tmp_path):
     with duckdb.connect(str(build_db)) as con:
         con.execute("create schema marts; create table marts.t as select 1 as x")
     published.mkdir()
-    # a run killed before its swap: the new file (and its WAL), its Parquet folder, an old one
+    # a run killed before its swap: the new file (and its WAL), its Parquet and report folders, an old one
     leftovers = [".cpb_indicators.0123456789ab.duckdb", ".cpb_indicators.0123456789ab.duckdb.wal"]
     for name in leftovers:
         (published / name).write_bytes(b"half-written")
-    for name in (".parquet.0123456789ab", ".parquet.old"):
+    for name in (".parquet.0123456789ab", ".parquet.old", ".report.0123456789ab"):
         (published / name).mkdir()
         (published / name / "t.parquet").write_bytes(b"half-written")
 

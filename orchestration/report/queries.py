@@ -142,7 +142,7 @@ group by all
 order by n desc, stage, field
 """
 TIMELINESS_SQL = """
-select cycle_code, days_after_deadline, n_parties, n_filed, pct_filed, is_comparison_day
+select cycle_code, days_after_deadline, n_parties, n_filed, pct_filed::double as pct_filed, is_comparison_day
 from marts.reporting_timeliness
 where region_code = 'global'
 order by cycle_code, days_after_deadline
