@@ -133,7 +133,8 @@ left join answers as b
 left join answers as c
     on c.indicator_code = sides.indicator_code and c.party_code = sides.party_code
     and c.cycle_code = assessment.cycle_code
-order by sides.indicator_code, sides.region_code nulls last, sides.cycle_status, party_name
+order by
+    sides.indicator_code, sides.region_code nulls last, in_comparable_set desc, sides.cycle_status, party_name
 """
 QUARANTINE_SQL = """
 select stage, field, reason, count(*) as n
