@@ -4,7 +4,6 @@ One pipeline run on the embedded snapshot (the session's ``embedded_run``); the 
 carry the mart value unrounded (``data-field``/``data-value``), so the comparison is exact.
 """
 
-import shutil
 from collections import defaultdict
 from html.parser import HTMLParser
 from itertools import zip_longest
@@ -16,7 +15,6 @@ import openpyxl
 import pytest
 
 from orchestration import cli
-from orchestration.report import build_report
 from orchestration.report.workbook import FIGURE_COLUMNS, PARTY_COLUMNS
 
 FIGURES = ("n_comparable", "baseline_n_met", "baseline_pct", "cycle_n_met", "cycle_pct", "change_pp")
@@ -72,15 +70,10 @@ def index(report_dir) -> Page:
     return Page(report_dir / "index.html")
 
 
-def progress(run) -> list[dict]:
-    """The official figures: at the cutoff (analysis_as_of, once the mart has it)."""
-    has_as_of = run.query(
-        "select count(*) from information_schema.columns where table_schema = 'marts' "
-        "and table_name = 'indicator_progress' and column_name = 'analysis_as_of'"
-    )[0][0]
-    where = "where analysis_as_of = 'cutoff'" if has_as_of else ""
+def progress(run, analysis: str = "cutoff") -> list[dict]:
+    """indicator_progress rows of one analysis: the official figures (at the cutoff) by default."""
     with duckdb.connect(str(run.published_db), read_only=True) as con:
-        result = con.execute(f"select * from marts.indicator_progress {where}")
+        result = con.execute("select * from marts.indicator_progress where analysis_as_of = ?", [analysis])
         names = [d[0] for d in result.description]
         return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
 
@@ -131,16 +124,21 @@ def test_the_headline_panel_counts_reports_and_parties_as_the_marts(run, index):
         "select assessment_code, baseline_cycle_code, cycle_code from marts.dim_assessment"
     ):
         for side, cycle_code in (("baseline", baseline), ("cycle", cycle)):
-            counted = run.query(
-                "select count(distinct party_code) from marts.fct_report_answer "
-                "where cycle_code = ? and is_counted",
+            counted, counted_as_of = run.query(
+                "select count(distinct party_code) filter (where is_counted), "
+                "count(distinct party_code) filter (where is_counted_as_of_snapshot) "
+                "from marts.fct_national_report where cycle_code = ?",
                 [cycle_code],
-            )[0][0]
+            )[0]
             parties = run.query(
                 "select count(distinct party_code) from marts.fct_party_indicator where cycle_code = ?",
                 [cycle_code],
             )[0][0]
-            assert panel[(assessment, side)] == {"counted": counted, "parties": parties}
+            assert panel[(assessment, side)] == {
+                "counted": counted,
+                "counted_as_of": counted_as_of,
+                "parties": parties,
+            }
     assert "Synthetic data." in " ".join(index.text)
 
 
@@ -219,49 +217,34 @@ def test_the_cli_ends_with_the_report_and_names_indicators_by_title(run, monkeyp
     assert "comparable set of" in line
 
 
-def test_the_marts_still_to_come_are_shown_when_published(run, tmp_path):
-    """reporting_timeliness, fct_national_report and indicator_progress.analysis_as_of, made up here."""
-    db = tmp_path / "with_new_marts.duckdb"
-    shutil.copy(run.published_db, db)
-    with duckdb.connect(str(db)) as con:
-        con.execute(
-            "create table marts.reporting_timeliness as select cycle_code, 'global' as region_code, "
-            "d as days_after_deadline, 100 as n_parties, d as n_filed, d * 1.0 as pct_filed, "
-            "d = 90 as is_comparison_day from marts.dim_cycle cross join range(0, 100, 10) as t(d)"
-        )
-        con.execute(
-            "create table marts.fct_national_report as select distinct cycle_code, party_code, document_id, "
-            "report_date, 0 as days_after_deadline, report_status, is_counted as is_counted_at_cutoff, "
-            "report_status in ('counted', 'after_cutoff') as is_counted_as_of_snapshot "
-            "from marts.fct_report_answer"
-        )
-        con.execute(
-            "create table marts.progress_both as "
-            "select *, 'cutoff' as analysis_as_of from marts.indicator_progress union all by name "
-            "select * replace (cycle_pct + 1 as cycle_pct, change_pp + 1 as change_pp), "
-            "'snapshot' as analysis_as_of "
-            "from marts.indicator_progress where indicator_code = 'a_measures_full'"
-        )
-        con.execute("drop table marts.indicator_progress")
-        con.execute("alter table marts.progress_both rename to indicator_progress")
-    publication = {
-        "snapshot_id": "x",
-        "source": "embedded",
-        "synthetic": True,
-        "published_at": "now",
-        "validation": {"result": "passed"},
-        "quarantine": {"total": 0},
+def test_as_of_figures_and_timeliness_are_shown_as_in_the_marts(run, index):
+    """Where the analysis as of the snapshot differs from the official one, both are shown; the
+    timeliness table is every cycle at the comparison day."""
+    official = {(r["assessment_code"], r["indicator_code"], r["region_code"]): r for r in progress(run)}
+    later = {
+        (r["assessment_code"], r["indicator_code"], r["region_code"]): r for r in progress(run, "snapshot")
     }
-    page = Page(build_report(db, publication, tmp_path / "report"))
-    assert "chart-timeliness" in page.ids
-    as_of = [e for e in page.elements if e.get("data-field") == "as_of_cycle_pct"]
-    assert {e["data-indicator"] for e in as_of} == {"a_measures_full"}
-    official = {
-        (r["assessment_code"], r["region_code"]): r["cycle_pct"]
-        for r in progress(run)
-        if r["indicator_code"] == "a_measures_full"
+    differ = {
+        key
+        for key, row in later.items()
+        if key in official
+        and (row["cycle_pct"], row["baseline_pct"])
+        != (official[key]["cycle_pct"], official[key]["baseline_pct"])
     }
-    for e in as_of:
-        assert value(e["data-value"]) == pytest.approx(official[(e["data-assessment"], e["data-region"])] + 1)
-    counted_as_of = [e for e in page.elements if e.get("data-field") == "counted_as_of"]
-    assert counted_as_of and all(int(e["data-value"]) > 0 for e in counted_as_of)
+    shown = {
+        (e["data-assessment"], e["data-indicator"], e["data-region"]): value(e["data-value"])
+        for e in index.elements
+        if e.get("data-field") == "as_of_cycle_pct"
+    }
+    assert differ and set(shown) == differ
+    for key, pct in shown.items():
+        assert pct == later[key]["cycle_pct"]
+    timeliness = {
+        e["data-cycle"]: int(e["data-value"]) for e in index.elements if e.get("data-field") == "n_filed"
+    }
+    assert timeliness == dict(
+        run.query(
+            "select cycle_code, n_filed from marts.reporting_timeliness "
+            "where is_comparison_day and region_code = 'global'"
+        )
+    )

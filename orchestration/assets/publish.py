@@ -1,6 +1,5 @@
 """Stage 5, publish: validated marts swapped into warehouse/published/ for BI tools."""
 
-from functools import partial
 
 import duckdb
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
@@ -65,7 +64,7 @@ def published_marts(context: AssetExecutionContext, settings: SettingsResource) 
         docs_site=cfg.build_docs_dir,
         quality_site=site,
         # the question texts are seeds of the build, not marts
-        report_site=partial(build_report, build_db=cfg.build_db),
+        report_site=build_report,
     )
     say(context, "publish", f"{len(record['tables'])} tables -> {cfg.published_db}")
     say(context, "publish", f"report -> {cfg.published_dir / 'report' / 'index.html'}")

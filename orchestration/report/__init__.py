@@ -12,11 +12,11 @@ from pathlib import Path
 from orchestration.report import pages, queries, workbook
 
 
-def build_report(published_db: Path, publication: dict, folder: Path, build_db: Path | None = None) -> Path:
-    """Write the report into ``folder``; returns index.html. ``build_db`` gives the question texts."""
+def build_report(published_db: Path, publication: dict, folder: Path) -> Path:
+    """Write the report into ``folder``; returns index.html."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    data = queries.load(published_db, build_db)
+    data = queries.load(published_db)
     publication = {**publication, "snapshot_finished_at": _snapshot_finished(publication)}
     index, *_ = pages.render(data, publication, folder)
     for assessment in data["assessments"]:

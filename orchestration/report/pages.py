@@ -56,8 +56,7 @@ def render(data: dict, publication: dict, folder: Path) -> list[Path]:
                     )
                 )
                 written.append(path)
-    if data["timeliness"]:
-        specs["chart-timeliness"] = charts.timeliness_chart(data["timeliness"])
+    specs["chart-timeliness"] = charts.timeliness_chart(data["timeliness"])
     index = folder / "index.html"
     index.write_text(
         env.get_template("index.html.j2").render(

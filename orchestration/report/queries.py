@@ -1,9 +1,7 @@
-"""What the report shows, read from the published marts (and the questionnaire texts from the build).
+"""What the report shows, read from the published marts.
 
 Every figure is a column of a mart, never recomputed here, so the report, the spreadsheet and a BI
-tool reading ``cpb_indicators.duckdb`` agree to the last digit. Marts that later changes add
-(``reporting_timeliness``, ``fct_national_report``, ``indicator_progress.analysis_as_of``) are used
-when the publication has them and their parts of the report are left out otherwise.
+tool reading ``cpb_indicators.duckdb`` agree to the last digit.
 """
 
 from __future__ import annotations
@@ -23,12 +21,8 @@ select * from marts.dim_indicator
 where catalogue_code = ?
 order by thematic_area, operational_objective, indicator_code
 """
-# the official figures: at the cutoff (the only rows until analysis_as_of exists)
-PROGRESS_SQL = """
-select *, {as_of} as analysis_as_of_
-from marts.indicator_progress
-where assessment_code = ?
-"""
+# both analyses: the official figures (at the cutoff) and as of the snapshot
+PROGRESS_SQL = "select * from marts.indicator_progress where assessment_code = ?"
 STATUS_SQL = """
 select s.*, c.cutoff_date
 from marts.indicator_status as s
@@ -37,28 +31,22 @@ inner join marts.dim_indicator as i using (indicator_code)
 where i.catalogue_code = ?
 order by s.indicator_code, c.cutoff_date, s.region_code
 """
-# Parties at the cutoff of a cycle and the baseline, by fct_party_indicator; reports counted, by
-# fct_national_report when published (also as of the snapshot), else by the counted answers
+# Parties at the cutoff of a cycle and the baseline, by fct_party_indicator; reports counted at the
+# cutoff and as of the snapshot, by fct_national_report
 PARTIES_AT_CUTOFF_SQL = (
     "select count(distinct party_code) from marts.fct_party_indicator where cycle_code = ?"
 )
-COUNTED_REPORTS_SQL = {
-    "fct_national_report": """
-        select
-            count(distinct party_code) filter (where is_counted_at_cutoff),
-            count(distinct party_code) filter (where is_counted_as_of_snapshot)
-        from marts.fct_national_report where cycle_code = ?
-    """,
-    "fct_report_answer": """
-        select count(distinct party_code), null
-        from marts.fct_report_answer where cycle_code = ? and is_counted
-    """,
-}
+COUNTED_REPORTS_SQL = """
+select
+    count(distinct party_code) filter (where is_counted),
+    count(distinct party_code) filter (where is_counted_as_of_snapshot)
+from marts.fct_national_report where cycle_code = ?
+"""
 FILED_BOTH_SQL = """
 select count(*) from (
-    select party_code from marts.fct_report_answer where cycle_code = ? and is_counted
+    select party_code from marts.fct_national_report where cycle_code = ? and is_counted
     intersect
-    select party_code from marts.fct_report_answer where cycle_code = ? and is_counted
+    select party_code from marts.fct_national_report where cycle_code = ? and is_counted
 )
 """
 # one row per indicator of the catalogue and Party at either cutoff: its status on each side and its
@@ -148,13 +136,12 @@ from marts.reporting_timeliness
 where region_code = 'global'
 order by cycle_code, days_after_deadline
 """
-# the questionnaire texts are seeds of the build, not marts: each cycle's question for a 4th-report key
+# each cycle's question for a 4th-report key, with its text
 QUESTIONS_SQL = """
-select x.reference_question_key, c.cycle_code, x.question_key, q.title_en, q.parent_title_en
-from staging.stg_bch__question_crosswalk as x
-inner join intermediate.int_report_cycles as c using (cycle_code)
-inner join reference.bch_questions as q on q.report_type = c.bch_schema and q.key = x.question_key
-order by c.cutoff_date, x.question_key
+select q.reference_question_key, q.cycle_code, q.question_key, q.title, q.parent_title
+from marts.dim_question as q
+inner join marts.dim_cycle as c using (cycle_code)
+order by c.cutoff_date, q.question_key
 """
 
 
@@ -164,38 +151,27 @@ def rows(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
 
 
-def columns(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
-    """The published marts and their columns, to tell which optional parts the report can show."""
-    found = defaultdict(set)
-    for table, column in con.execute(
-        "select table_name, column_name from information_schema.columns where table_schema = 'marts'"
-    ).fetchall():
-        found[table].add(column)
-    return found
-
-
-def load(published_db: Path, build_db: Path | None = None) -> dict:
+def load(published_db: Path) -> dict:
     """Everything the report and the spreadsheet show, for every assessment."""
     with duckdb.connect(str(published_db), read_only=True) as con:
-        marts = columns(con)
         data = {
             "regions": rows(con, REGIONS_SQL),
             "cycles": rows(con, CYCLES_SQL),
             "quarantine": rows(con, QUARANTINE_SQL),
-            "timeliness": rows(con, TIMELINESS_SQL) if "reporting_timeliness" in marts else [],
-            "has_as_of": "analysis_as_of" in marts["indicator_progress"],
+            "timeliness": rows(con, TIMELINESS_SQL),
         }
-        data["assessments"] = [_assessment(con, marts, a) for a in rows(con, ASSESSMENTS_SQL)]
-    data["questions"] = questions(build_db) if build_db else {}
+        data["assessments"] = [_assessment(con, a) for a in rows(con, ASSESSMENTS_SQL)]
+        data["questions"] = defaultdict(list)
+        for row in rows(con, QUESTIONS_SQL):
+            data["questions"][row.pop("reference_question_key")].append(row)
     return data
 
 
-def _assessment(con, marts: dict[str, set[str]], assessment: dict) -> dict:
+def _assessment(con, assessment: dict) -> dict:
     code = assessment["assessment_code"]
-    as_of = "analysis_as_of" if "analysis_as_of" in marts["indicator_progress"] else "'cutoff'"
     progress = defaultdict(dict)
-    for row in rows(con, PROGRESS_SQL.format(as_of=as_of), [code]):
-        progress[(row["indicator_code"], row.pop("analysis_as_of_"))][row["region_code"]] = row
+    for row in rows(con, PROGRESS_SQL, [code]):
+        progress[(row["indicator_code"], row["analysis_as_of"])][row["region_code"]] = row
     status = defaultdict(list)
     for row in rows(con, STATUS_SQL, [assessment["catalogue_code"]]):
         status[row["indicator_code"]].append(row)
@@ -214,30 +190,20 @@ def _assessment(con, marts: dict[str, set[str]], assessment: dict) -> dict:
     ]
     return {
         **assessment,
-        "headline": _headline(con, marts, assessment),
+        "headline": _headline(con, assessment),
         "indicators": indicators,
     }
 
 
-def _headline(con, marts: dict[str, set[str]], assessment: dict) -> dict:
+def _headline(con, assessment: dict) -> dict:
     """Reports counted against Parties at each side's cutoff, and Parties that filed on both sides."""
-    source = "fct_national_report" if "fct_national_report" in marts else "fct_report_answer"
     sides = {}
     for side in ("baseline_cycle_code", "cycle_code"):
         cycle = assessment[side]
-        counted, as_of = con.execute(COUNTED_REPORTS_SQL[source], [cycle]).fetchone()
+        counted, as_of = con.execute(COUNTED_REPORTS_SQL, [cycle]).fetchone()
         (parties,) = con.execute(PARTIES_AT_CUTOFF_SQL, [cycle]).fetchone()
         sides[side] = {"cycle_code": cycle, "counted": counted, "counted_as_of": as_of, "parties": parties}
     (both,) = con.execute(
         FILED_BOTH_SQL, [assessment["cycle_code"], assessment["baseline_cycle_code"]]
     ).fetchone()
     return {"baseline": sides["baseline_cycle_code"], "cycle": sides["cycle_code"], "filed_both": both}
-
-
-def questions(build_db: Path) -> dict[str, list[dict]]:
-    """4th-report question key -> the question in each cycle (its own key and text), from the build."""
-    found = defaultdict(list)
-    with duckdb.connect(str(build_db), read_only=True) as con:
-        for row in rows(con, QUESTIONS_SQL):
-            found[row.pop("reference_question_key")].append(row)
-    return dict(found)
