@@ -6,12 +6,18 @@ stops the run with the indicator's code, before dbt builds anything.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from orchestration.crosswalk import REFERENCE_CYCLE
+from orchestration.crosswalk import REFERENCE_CYCLE, crosswalk_rows, load_edges
 from orchestration.extract.live import INDEX_SCHEMAS
-from orchestration.registry import RegistryError, load_assessments, load_cycles, read_csv, seeds_dir
+from orchestration.registry import (
+    RegistryError,
+    load_assessments,
+    load_cycles,
+    questionnaires,
+    read_csv,
+    seeds_dir,
+)
 
 SOURCES = {
     "national_report": {"answer_in", "answer_all_in", "count_above_zero"},
@@ -48,8 +54,13 @@ def validate_catalogue(dbt_project_dir: Path) -> int:
     seeds = seeds_dir(dbt_project_dir)
     load_assessments(dbt_project_dir)
     catalogues = {r["catalogue_code"]: r for r in read_csv(seeds / "catalogues.csv")}
-    cycles = {c.cycle_code: c for c in load_cycles(dbt_project_dir)}
-    schema = next(c.bch_schema for c in load_cycles(dbt_project_dir) if c.cycle_code == REFERENCE_CYCLE)
+    cycles = load_cycles(dbt_project_dir)
+    reference_keys: dict[tuple[str, str], set[str]] = {}
+    for link in crosswalk_rows(cycles, load_edges(dbt_project_dir, cycles), questionnaires(dbt_project_dir)):
+        reference_keys.setdefault((link["cycle_code"], link["question_key"]), set()).add(
+            link["reference_question_key"]
+        )
+    schema = next(c.bch_schema for c in cycles if c.cycle_code == REFERENCE_CYCLE)
     questions = {r["key"] for r in read_csv(seeds / "bch_questions.csv") if r["report_type"] == schema}
     options: dict[str, set[str]] = {}
     for row in read_csv(seeds / "bch_question_options.csv"):
@@ -65,7 +76,7 @@ def validate_catalogue(dbt_project_dir: Path) -> int:
             problem = f"catalogue_code {row['catalogue_code']!r} is not in catalogues.csv"
         if not problem and row["cycle_question_keys"]:
             question_cycle = catalogues[row["catalogue_code"]]["question_cycle_code"]
-            problem = _cycle_keys_problem(row, cycles[question_cycle], dbt_project_dir, schema)
+            problem = _cycle_keys_problem(row, question_cycle, reference_keys)
         if problem:
             raise RegistryError(f"{seeds / 'indicators.csv'}, line {line}, indicator {code}: {problem}")
         seen.add(code)
@@ -132,24 +143,15 @@ def _problem(row, seen, questions, options, areas, schema) -> str | None:
     return None
 
 
-def _cycle_keys_problem(row, cycle, dbt_project_dir: Path, reference_schema: str) -> str | None:
+def _cycle_keys_problem(row, cycle_code: str, reference_keys: dict[tuple[str, str], set[str]]) -> str | None:
     """``cycle_question_keys`` (the keys the framework's documents cite, e.g. NR5 Q007) must map,
-    through the cycle's own mapping file to the reference cycle, onto exactly ``nr4_question_keys``."""
-    if cycle.cycle_code == REFERENCE_CYCLE:
-        targets = set(row["cycle_question_keys"].split("|"))
-    else:
-        mapping: dict = {}
-        for name in (cycle.mapping_file or "").split("|"):
-            data = json.loads((Path(dbt_project_dir) / "mappings" / name).read_text())
-            if data.get("schema") == reference_schema:
-                mapping = data
-        targets = set()
-        for key in row["cycle_question_keys"].split("|"):
-            target = mapping.get(key)
-            target = target.get("question") if isinstance(target, dict) else target
-            if not target:
-                return f"{cycle.cycle_code} question {key!r} does not map to a {REFERENCE_CYCLE} question"
-            targets.add(target)
+    through the composed crosswalk of the registry's mapping files, onto exactly ``nr4_question_keys``."""
+    targets: set[str] = set()
+    for key in row["cycle_question_keys"].split("|"):
+        mapped = reference_keys.get((cycle_code, key))
+        if not mapped:
+            return f"{cycle_code} question {key!r} does not map to a {REFERENCE_CYCLE} question"
+        targets |= mapped
     wanted = set(row["nr4_question_keys"].split("|"))
     if targets != wanted:
         return f"cycle_question_keys map to {sorted(targets)}, not to nr4_question_keys {sorted(wanted)}"

@@ -26,6 +26,7 @@ FINGERPRINT_GLOBS = (
     "expectations/**/*.py",
     "expectations/**/*.json",
     "orchestration/**/*.py",
+    "orchestration/**/*.j2",  # the report's templates
 )
 IGNORED_PARTS = {"target", "logs", "__pycache__", "dbt_packages"}
 
@@ -100,7 +101,7 @@ def remove_abandoned_publications(published_dir: Path) -> None:
     """
     for path in Path(published_dir).glob(".cpb_indicators.*"):
         path.unlink(missing_ok=True)
-    for pattern in (".parquet.*", ".docs.*", ".quality.*"):
+    for pattern in (".parquet.*", ".docs.*", ".quality.*", ".report.*"):
         for path in Path(published_dir).glob(pattern):
             shutil.rmtree(path, ignore_errors=True)
 
@@ -113,12 +114,15 @@ def publish(
     report=None,
     docs_site=None,
     quality_site=None,
+    report_site=None,
 ) -> dict:
     """Copy ``marts.<tables>`` of ``build_db`` to ``published_dir`` atomically; return the record.
 
     ``report(db_path, record) -> str``, if given, writes ``report.md`` from the new file;
     ``docs_site``, the dbt docs of this build (a folder with index.html), becomes ``docs/``.
     ``quality_site``, the Data Docs of this build's validation, becomes ``quality/``.
+    ``report_site(db_path, record, folder)``, if given, writes the HTML report and spreadsheets from the
+    new file into a folder that becomes ``report/``.
     """
     published_dir = Path(published_dir)
     published_dir.mkdir(parents=True, exist_ok=True)
@@ -130,6 +134,8 @@ def publish(
         name: site for name, site in (("docs", docs_site), ("quality", quality_site)) if site is not None
     }
     new_sites = {name: published_dir / f".{name}.{token}" for name in sites}
+    if report_site is not None:
+        new_sites["report"] = published_dir / f".report.{token}"
     new_parquet.mkdir()
     try:
         rows = _copy_marts(build_db, new_db, new_parquet, tables)
@@ -137,6 +143,8 @@ def publish(
         report_text = report(new_db, record) if report else None
         for name, site in sites.items():
             shutil.copytree(site, new_sites[name])
+        if report_site is not None:
+            report_site(new_db, record, new_sites["report"])
         os.replace(new_db, published_dir / "cpb_indicators.duckdb")  # the commit point
     except BaseException:
         new_db.unlink(missing_ok=True)

@@ -16,6 +16,7 @@ from orchestration.settings import Settings
 HEADLINE_SQL = """
 select
     s.indicator_code,
+    i.title,
     s.value_kind,
     s.value,
     s.n_met,
@@ -34,6 +35,7 @@ left join marts.dim_assessment as a on s.cycle_code = a.cycle_code
 left join marts.indicator_progress as p
     on
         p.assessment_code = a.assessment_code
+        and p.analysis_as_of = 'cutoff'
         and p.indicator_code = s.indicator_code
         and p.region_code = s.region_code
 where
@@ -47,23 +49,36 @@ LEGEND = (
     "baseline), with the share over all reporting Parties beside it; BCH-record and treaty figures "
     "over every Party at each cutoff; change in points for shares, relative for counts"
 )
-COLUMNS = f"{'indicator':<34}{'baseline':>13}{'cycle':>13}{'change':>9}  basis"
+TITLE_WIDTH = 60
 
 
 def headline_table(con: duckdb.DuckDBPyConnection, cycle_code: str) -> list[str]:
-    """Lines of a fixed-width table of every indicator's headline figures for one cycle."""
+    """Lines of a fixed-width table of every indicator's headline figures for one cycle.
+
+    Indicators by title, as the HTML report names them (the code at the end of the line); the
+    columns name the two cycles of the comparison.
+    """
     rows = con.execute(HEADLINE_SQL, [cycle_code]).fetchall()
     if not rows:
         return []
-    return [COLUMNS, *(_line(row) for row in rows)]
+    baseline = con.execute(
+        "select baseline_cycle_code from marts.dim_assessment where cycle_code = ?", [cycle_code]
+    ).fetchone()
+    header = (
+        f"{'indicator':<{TITLE_WIDTH}}{f'baseline {baseline[0]}' if baseline else 'baseline':>13}"
+        f"{f'cycle {cycle_code}':>13}{'change':>9}  basis"
+    )
+    return [header, *(_line(row) for row in rows)]
+
+
+def _title(title: str) -> str:
+    return title if len(title) < TITLE_WIDTH else title[: TITLE_WIDTH - 2] + "…"
 
 
 def _line(row: tuple) -> str:
     """One indicator: baseline, cycle, change and the population they are over (HEADLINE_SQL's row)."""
-    (code, kind, value, n_met, n_parties, population, n_comparable, baseline_pct, cycle_pct, change_pp) = row[
-        :10
-    ]
-    baseline_value, change_value, change_relative = row[10:]
+    code, title, kind, value, n_met, n_parties, population, n_comparable, baseline_pct, cycle_pct = row[:10]
+    change_pp, baseline_value, change_value, change_relative = row[10:]
     reporting = f"{n_met}/{n_parties}"
     if population == "comparable_set":
         baseline, cycle, change = _pct(baseline_pct), _pct(cycle_pct), _signed(change_pp)
@@ -75,7 +90,7 @@ def _line(row: tuple) -> str:
     else:
         baseline, cycle, change = "-", _value(kind, value), "-"
         basis = f"all reporting Parties ({reporting}); no baseline comparison"
-    return f"{code:<34}{baseline:>13}{cycle:>13}{change:>9}  {basis}"
+    return f"{_title(title):<{TITLE_WIDTH}}{baseline:>13}{cycle:>13}{change:>9}  {basis} [{code}]"
 
 
 EMPTY_CYCLES_SQL = """
@@ -121,7 +136,7 @@ def print_summary(settings: Settings, publication: dict, cycle_code: str) -> Non
     print(f"  Parquet: {settings.published_dir / 'parquet'}/<table>/  (one folder per table)")
     out = settings.published_dir
     print(f"  Docs   : {out / 'docs' / 'index.html'} (dbt), {out / 'quality' / 'index.html'} (checks)")
-    print(f"  Report : {settings.published_dir / 'report.md'}")
+    print(f"  Report : {settings.published_dir / 'report.md'} (headline figures)")
     print("  tables : " + ", ".join(f"{t} ({n})" for t, n in publication["tables"].items()))
     print("  " + "\n  ".join(_quarantine_lines(publication.get("quarantine", {}))))
     with duckdb.connect(str(settings.published_db), read_only=True) as con:
@@ -137,11 +152,13 @@ def print_summary(settings: Settings, publication: dict, cycle_code: str) -> Non
             f"  WARNING: cycle {code} has no counted report at its cutoff {cutoff}{moved}; "
             "its figures are empty."
         )
-    if not lines:
+    if lines:
+        print(f"\nHeadline figures, {cycle_code}: {LEGEND}.")
+        print("\n".join("  " + line for line in lines))
+    else:
         print(f"\nNo indicator figures for cycle {cycle_code}.")
-        return
-    print(f"\nHeadline figures, {cycle_code}: {LEGEND}.")
-    print("\n".join("  " + line for line in lines))
+    # last, where a reader of `make run` looks: the report with charts, drill-down and spreadsheets
+    print(f"\nReport: {settings.published_dir / 'report' / 'index.html'}")
 
 
 def report_markdown(db_path, publication: dict) -> str:

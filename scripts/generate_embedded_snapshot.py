@@ -14,6 +14,12 @@ What is real and what is invented:
   *calibrated* so that the indicators the pipeline computes reproduce the published figures
   listed in ``NR4_TARGETS``, ``DECISIONS_PER_PERIOD``, ``LAW_PARTIES`` and ``FOCAL_POINTS``
   (see scripts/README.md).
+* Not calibrated: the fifth national reports (NR5) and the fifth assessment. No NR5 figure has
+  been published to calibrate to, so the NR5 answers and the records' dates after 2019 are only
+  made *plausible*: the Implementation Plan indicators move by changes chosen here
+  (``IP_TARGETS``, a few points, regions spread around them), 101 Parties file by the 2026-02-28
+  freeze with dates rising towards it, and 16 more file after it, up to the snapshot. None of
+  these values may be cited as a fifth-assessment figure.
 
 The formats are those of raw/README.md; the snapshot is written with
 ``orchestration.snapshot.SnapshotWriter`` and its manifest says ``synthetic: true``.
@@ -58,8 +64,10 @@ PAGE_ROWS = 500
 DESCRIPTION = (
     "SYNTHETIC snapshot for development and tests, not BCH data. Countries, UN regional groups and "
     "treaty dates are real; every national-report answer and every BCH record is invented, then "
-    "calibrated so that the pipeline's indicators reproduce published aggregate figures. Do not "
-    "cite any value of an individual country."
+    "calibrated so that the pipeline's indicators reproduce published aggregate figures (the fourth "
+    "assessment, CBD/SBI/3/3). The fifth national reports (NR5) and the fifth assessment are NOT "
+    "calibrated: no NR5 figure has been published, so their values are only plausible, chosen by the "
+    "generator. Do not cite any value of an individual country, nor any NR5 figure."
 )
 
 # --------------------------------------------------------------------------------------------
@@ -383,7 +391,9 @@ def plan_filings(countries: list[Country], cycles: dict[str, Cycle]) -> dict[str
     others = [c for c in p2 if c not in nr4_counted]
     nr2_counted = sorted(with_nr2 + rng.sample(others, NR2_COUNTED - len(with_nr2)))
     nr3_counted = sorted(rng.sample(parties(nr3.cutoff), 105))
-    nr5_counted = sorted(rng.sample(parties(nr5.cutoff), 101))
+    # The draw NR5 once took from this stream, kept so that the NR2-NR4 filings (and with them
+    # the calibrated NR4 figures) stay as they were; NR5 has its own stream (`_plan_nr5`).
+    rng.sample(parties(nr5.cutoff), 101)
 
     plans = {
         "nr2": _plan(rng, nr2, nr2_counted, date(2011, 3, 1), late=9, non_parties=["ar", "af"], parties=p2),
@@ -402,11 +412,63 @@ def plan_filings(countries: list[Country], cycles: dict[str, Cycle]) -> dict[str
             revised_after=2,
             on_cutoff=True,
         ),
-        "nr5": _plan(
-            rng, nr5, nr5_counted, date(2025, 6, 1), late=2, non_parties=["us"], parties=parties(nr5.cutoff)
-        ),
+        "nr5": _plan_nr5(countries, nr5, nr4_counted),
     }
     return plans
+
+
+# NR5 (not calibrated: no NR5 figure has been published). 101 counted Parties at the 2026-02-28
+# data freeze, by UN regional group (None: the European Union). Compared with NR4's 59 Parties by
+# its 2019-10-01 deadline (Africa 20, Asia-Pacific 13, CEE 13, GRULAC 4, WEOG 8), every group
+# reports more by the deadline, since NR5's deadline is its freeze (NR4 got 40 of its 99 counted
+# reports between its deadline and its cutoff).
+NR5_REGION_QUOTAS = {"africa": 33, "asia_pacific": 27, "cee": 16, "grulac": 11, "weog": 13, None: 1}
+NR5_RETURNING = 0.87  # share of a group's counted NR4 filers among its NR5 filers, at most
+NR5_FIRST = date(2024, 10, 1)  # first NR5 filing (the form opened in the registry's year, 2024)
+NR5_DEADLINE_RUSH = 0.25  # share of counted NR5 reports filed in the last two weeks before the freeze
+NR5_LATE = 16  # Parties that file only after the freeze, up to the snapshot (as-of analyses)
+
+
+def _plan_nr5(countries: list[Country], cycle: Cycle, nr4_counted: list[str]) -> CyclePlan:
+    """NR5 filings: most counted NR4 filers file again; dates rise towards the freeze (a quarter in
+    its last two weeks, one on the freeze day late in the evening), so a timeliness curve has a
+    shape; 16 Parties file after the freeze and 2 counted Parties revise after it (they count only
+    "as of the snapshot"); 2 counted Parties filed an earlier, superseded report; one non-Party."""
+    rng = rng_for("filings", "nr5")
+    deadline = cycle.cutoff
+    parties = [c.code for c in countries if c.is_party(deadline)]
+    region = {c.code: c.region for c in countries}
+    counted = []
+    for group, quota in NR5_REGION_QUOTAS.items():
+        again = [g for g in nr4_counted if region[g] == group and g in parties]
+        new = [g for g in parties if region[g] == group and g not in nr4_counted]
+        n_again = min(quota, round(NR5_RETURNING * len(again)))
+        counted += rng.sample(again, n_again) + rng.sample(new, quota - n_again)
+    counted.sort()
+
+    def day_before_freeze() -> date:
+        if rng.random() < NR5_DEADLINE_RUSH:
+            return day_between(rng, deadline - timedelta(days=13), deadline)
+        span = (deadline - NR5_FIRST).days  # density rising linearly towards the freeze
+        return NR5_FIRST + timedelta(days=int(span * rng.random() ** 0.5))
+
+    def at(day: date) -> str:
+        return instant(day, rng.randint(6, 18), rng.randint(0, 59))
+
+    filings = [Filing(g, at(day_before_freeze()), True) for g in counted]
+    filings[rng.randrange(len(filings))].when = instant(deadline, 23, 10)  # the freeze day: counted
+    after = deadline + timedelta(days=1)
+    for f in rng.sample(filings, 2):  # an earlier report of the same government: superseded
+        first = date.fromisoformat(f.when[:10])
+        filings.append(Filing(f.government, at(first - timedelta(days=rng.randint(30, 200))), False))
+    for f in rng.sample(filings[: len(counted)], 2):  # a revision after the freeze
+        filings.append(Filing(f.government, at(day_between(rng, after, INDEX_END)), False))
+    span = (INDEX_END - after).days
+    for g in sorted(rng.sample([p for p in parties if p not in counted], NR5_LATE)):
+        late = after + timedelta(days=int(span * rng.random() ** 2))  # most soon after the freeze
+        filings.append(Filing(g, at(late), False))
+    filings.append(Filing("us", at(day_between(rng, NR5_FIRST, deadline - timedelta(days=10))), False))
+    return CyclePlan(cycle, filings)
 
 
 def _nr4_filers(countries: list[Country], p2: list[str], p4: list[str], rng) -> tuple[list[str], list[str]]:
@@ -703,6 +765,8 @@ NON_PARTY_RECORD_GOVS = ["us", "ca", "ar", "au", "ru"]
 # cycle's period by Parties at its cutoff, and how many of them link a risk assessment.
 DECISIONS_PER_PERIOD = {"nr2": (200, 158), "nr3": (380, 334), "nr4": (554, 532), "nr5": (480, 462)}
 LAW_PARTIES = {"nr2": 157, "nr4": 163}
+DECIDERS = 0.55  # share of countries that ever publish an Article 10/11 decision
+OCCASIONAL_DECIDERS = 16  # countries outside them that publish a decision or two, without RA
 # focal-point category -> (holders at the nr4 cutoff among Parties at both cutoffs, among newer
 # Parties, holders at the nr2 cutoff). A record indicator's change compares each cycle's share of
 # all its Parties (171 at nr4, 161 at nr2): Article 17 is 116/171 = 67.8% against 59/161 = 36.6%,
@@ -759,6 +823,14 @@ def build_records(countries: list[Country], cycles: dict[str, Cycle]) -> dict[st
 def _decisions(factory: RecordFactory, countries: list[Country], cycles: dict[str, Cycle]) -> None:
     rng = factory.rng
     weights = {c.code: rng.paretovariate(1.2) for c in countries}  # a few countries decide a lot
+    # and many none: only the DECIDERS share of countries ever publish a decision (a stream of its
+    # own, and `choices` draws once whatever the weights, so the other records stay as they were)
+    pick = rng_for("deciders")
+    deciders = set(pick.sample(sorted(weights), round(DECIDERS * len(weights))))
+    weights = {c: w if c in deciders else 0.0 for c, w in weights.items()}
+    # a few others publish the odd decision, without a risk assessment (so not every Party with a
+    # decision links one: A.2(d) by Parties is not 100%); they take some of each period's no-RA ones
+    occasional = sorted(pick.sample(sorted(set(weights) - deciders), OCCASIONAL_DECIDERS))
     for code, (first, last) in period_bounds(cycles).items():
         total, with_ra = DECISIONS_PER_PERIOD[code]
         creators = [c.code for c in countries if c.is_party(cycles[code].cutoff)]
@@ -769,6 +841,9 @@ def _decisions(factory: RecordFactory, countries: list[Country], cycles: dict[st
         rng.shuffle(has_ra)
         for when, ra in zip(created, has_ra, strict=True):
             gov = rng.choices(creators, [weights[c] for c in creators])[0]
+            newcomers = [c for c in occasional if c in creators]
+            if not ra and newcomers and pick.random() < 0.2:
+                gov = pick.choice(newcomers)
             _decision(factory, gov, when, rng.choice([ART10, ART11]), ra)
     # never counted: non-Parties, governments not yet Parties, other decision types
     for gov in NON_PARTY_RECORD_GOVS:
@@ -859,15 +934,22 @@ def _focal_point(factory: RecordFactory, gov: str, created: str, category: str) 
     factory.add("focalPoint", gov, created, f"Synthetic focal point ({gov})", type_ss=[category])
 
 
+AUTHORITIES_BY_2019 = 0.8  # most competent national authorities were designated in the first years
+
+
 def _authorities(factory: RecordFactory, countries: list[Country]) -> None:
     rng = factory.rng
     for c in countries:
         if c.is_party(INDEX_END) or c.code in NON_PARTY_RECORD_GOVS:
             for _ in range(rng.choice([0, 1, 1, 2, 3])):
+                early = rng.random() < AUTHORITIES_BY_2019
+                first, last = (
+                    (date(2004, 1, 1), date(2019, 12, 31)) if early else (date(2020, 1, 1), INDEX_END)
+                )
                 factory.add(
                     "authority",
                     c.code,
-                    random_instant(rng, date(2004, 1, 1), INDEX_END),
+                    random_instant(rng, first, last),
                     f"Synthetic competent national authority ({c.code})",
                 )
 
@@ -1293,10 +1375,214 @@ def inherit(
             report.answers[key] = values
 
 
+# --------------------------------------------------------------------------------------------
+# The fifth assessment (Implementation Plan, NR5 against NR4): plausible, not calibrated
+# --------------------------------------------------------------------------------------------
+# No NR5 figure has been published (the fifth assessment is under way), so nothing here is
+# calibrated: the shares and changes below are chosen to look like a mid-term evaluation (most
+# indicators up a few points, regions spread around that), and they must not be cited.
+
+ON_BCH = frozenset({"true.availableOnBch"})
+INSTRUMENTS = frozenset(
+    {
+        "instrument.nationalBiosafetyLaws",
+        "instrument.nationalBiosafetyRegulations",
+        "instrument.biosafetyGuidelines",
+        "instrument.indirectLaws",
+    }
+)
+Q112_MANDATORY = tuple(f"Q112_{c}" for c in "abcdghiklopq")
+Q112_OTHER = tuple(f"Q112_{c}" for c in "efjmn")
+
+
+@dataclass(frozen=True)
+class IpTarget:
+    """An Implementation Plan indicator on national reports (seeds/indicators.csv, ip2021), in its
+    NR4 keys. ``change``: the chosen change in points over the comparable set (NR5 and NR4
+    counted, both answered); each region draws its own around it (+/- ``IP_REGIONAL_SPREAD``).
+    ``baseline``: the chosen NR4 share of all counted NR4 filers, for questions no published NR4
+    figure fixes (None: NR4 stays as calibrated)."""
+
+    indicator: str
+    keys: tuple[str, ...]
+    met: frozenset
+    change: float
+    all_of: bool = False
+    baseline: float | None = None
+
+
+IP_TARGETS = [
+    IpTarget("ip_a1_measures_full", ("Q014",), frozenset({FULL}), 6),
+    IpTarget("ip_a1_instruments", ("Q015",), INSTRUMENTS, 4, baseline=85),
+    IpTarget("ip_a1_qualified_staff", ("Q018",), yes(), 1),
+    IpTarget("ip_a2_mandatory_info", Q112_MANDATORY, ON_BCH, 9, all_of=True, baseline=30),
+    IpTarget("ip_a2_non_mandatory_info", Q112_OTHER, ON_BCH, 5, baseline=70),
+]
+IP_REGIONAL_SPREAD = 7  # points
+IP_REGIONS = ["africa", "asia_pacific", "cee", "grulac", "weog", None]
+
+
+class IpAnswers:
+    """Makes exactly n of a group of reports meet an IpTarget (any of its keys, or all of them),
+    with the fewest changes; with ``before`` (the same governments' NR4 answers in NR5 codes),
+    a government changes its answer only when the count needs it, and those whose NR4 answer
+    agrees with the change move first, so most governments repeat NR4."""
+
+    def __init__(self, t: IpTarget, catalogue: Catalogue, keys: tuple[str, ...], value_map: dict, rng):
+        self.t, self.cat, self.keys, self.rng = t, catalogue, keys, rng
+        self.met = frozenset(value_map.get(v, v) for v in t.met)
+        q = catalogue.by_key[keys[0]]
+        self.unmet = sorted(v for v in q.values if v not in self.met and not q.option(v).input_type)
+        self.unmet = self.unmet or sorted(v for v in q.values if v not in self.met)
+
+    def valid(self, key: str, values: list) -> bool:
+        """An NR4 answer the NR5 form accepts (known options; one, or no exclusive one, if several)."""
+        q = self.cat.by_key[key]
+        options = [q.option(v) for v in values]
+        return None not in options and (
+            len(values) == 1 or (q.multiple and not any(o.exclusive for o in options))
+        )
+
+    def answered(self, report: Report) -> bool:
+        return all(shown_answer(report, self.cat, k) is not None for k in self.keys)
+
+    def meets(self, answers: dict) -> bool:
+        hits = [meets(answers.get(k), self.met) for k in self.keys]
+        return all(hits) if self.t.all_of else any(hits)
+
+    def make(self, answers: dict, met: bool, before: dict | None) -> None:
+        """Meet (or not) the rule, reusing the NR4 answer where it already does the same."""
+        if before and self.meets(before) == met and all(self.valid(k, before[k]) for k in self.keys):
+            answers.update({k: list(before[k]) for k in self.keys})
+            return
+        hits = [k for k in self.keys if meets(answers[k], self.met)]
+        if met:
+            todo = [k for k in self.keys if k not in hits] if self.t.all_of else [self.rng.choice(self.keys)]
+            for k in todo:
+                answers[k] = [self.rng.choice(sorted(self.met))]
+        else:
+            for k in [self.rng.choice(hits)] if self.t.all_of else hits:
+                answers[k] = [self.rng.choice(self.unmet)]
+
+    def set_count(self, reports: list[Report], n: int, before: list[dict] | None = None) -> None:
+        before = before or [None] * len(reports)
+        pairs = list(zip(reports, before, strict=True))
+        self.rng.shuffle(pairs)
+        met_now = [p for p in pairs if self.meets(p[0].answers)]
+        up = len(met_now) < n
+        pool = [p for p in pairs if self.meets(p[0].answers) != up]
+        pool.sort(key=lambda p: not (p[1] and self.meets(p[1]) == up))  # NR4 agrees: first
+        for report, was in pool[: abs(len(met_now) - n)]:
+            self.make(report.answers, up, was)
+        # most governments that contradict their NR4 answer swap with one that moved the other way
+        down = [p for p in pairs if p[1] and self.meets(p[0].answers) and not self.meets(p[1])]
+        rise = [p for p in pairs if p[1] and not self.meets(p[0].answers) and self.meets(p[1])]
+        for (r_down, b_down), (r_up, b_up) in list(zip(down, rise, strict=False))[
+            : int(0.8 * min(len(down), len(rise)))
+        ]:
+            self.make(r_down.answers, False, b_down)
+            self.make(r_up.answers, True, b_up)
+
+
+def apportion(wanted: list[float], sizes: list[int], total: int, movable: list[bool]) -> list[int]:
+    """Whole numbers near ``wanted`` (each within 0..size) that add up to ``total``: the largest
+    remainders round up, the smallest down (largest-remainder method); only ``movable`` ones move."""
+    counts = [int(w + 0.5) if not m else int(w) for w, m in zip(wanted, movable, strict=True)]
+    while sum(counts) != total:
+        up = sum(counts) < total
+        open_ = [i for i, m in enumerate(movable) if m and (counts[i] < sizes[i] if up else counts[i] > 0)]
+        i = max(open_, key=lambda i: (wanted[i] - counts[i]) * (1 if up else -1))
+        counts[i] += 1 if up else -1
+    return counts
+
+
+def ip_groups(govs: list[str], countries: dict[str, Country]) -> list[tuple[str | None, list[str]]]:
+    return [(r, [g for g in govs if countries[g].region == r]) for r in IP_REGIONS]
+
+
+def ip_baselines(counted4: dict[str, Report], cat4: Catalogue, countries: dict[str, Country]) -> None:
+    """NR4 answers for the IP indicators no published figure fixes: the chosen share per region
+    (drawn around ``baseline``) of the counted NR4 filers that answered."""
+    for t in IP_TARGETS:
+        if t.baseline is None:
+            continue
+        rng = rng_for("ip", "nr4", t.indicator)
+        rule = IpAnswers(t, cat4, t.keys, {}, rng)
+        govs = [g for g in sorted(counted4) if rule.answered(counted4[g])]
+        for region, members in ip_groups(govs, countries):
+            pct = t.baseline + (rng.uniform(-10, 10) if region else 0)
+            rule.set_count([counted4[g] for g in members], closest_count(min(pct, 100), len(members)))
+
+
+def ip_cycle(
+    counted5: dict[str, Report],
+    late5: dict[str, Report],
+    counted4: dict[str, Report],
+    cat5: Catalogue,
+    cat4: Catalogue,
+    countries: dict[str, Country],
+) -> None:
+    """NR5 answers: over each region's comparable set, the region's NR4 share plus its drawn
+    change (the regions together give the chosen global change to within a Party); the other
+    counted NR5 filers and the Parties that filed after the freeze get about the comparable share."""
+    back = {old: (new, vm) for new, (old, vm) in load_mapping("cpbNationalReport5-4.json").items()}
+    for t in IP_TARGETS:
+        rng = rng_for("ip", "nr5", t.indicator)
+        keys5 = tuple(back[k][0] for k in t.keys)
+        value_map = back[t.keys[0]][1]
+        rule4 = IpAnswers(t, cat4, t.keys, {}, rng)
+        rule5 = IpAnswers(t, cat5, keys5, value_map, rng)
+
+        comparable = [
+            g
+            for g in sorted(counted5)
+            if g in counted4 and rule4.answered(counted4[g]) and rule5.answered(counted5[g])
+        ]
+        shown4 = {g: effective(counted4[g], cat4) for g in comparable}
+        before = {  # the NR4 answers in NR5 keys and codes
+            g: {
+                k5: [value_map.get(v, v) for v in shown4[g][k4]] for k4, k5 in zip(t.keys, keys5, strict=True)
+            }
+            for g in comparable
+        }
+        groups = ip_groups(comparable, countries)
+        was = {g: rule4.meets(shown4[g]) for g in comparable}
+        wanted = []  # Parties meeting the rule per region, unrounded
+        for region, members in groups:
+            change = t.change + (rng.uniform(-IP_REGIONAL_SPREAD, IP_REGIONAL_SPREAD) if region else 0)
+            n_was = sum(was[g] for g in members)
+            wanted.append(max(0.0, min(n_was + change * len(members) / 100, len(members))))
+        total = closest_count(100 * sum(was.values()) / len(comparable) + t.change, len(comparable))
+        targets = apportion(wanted, [len(m) for _, m in groups], total, [r is not None for r, _ in groups])
+        for (_, members), n in zip(groups, targets, strict=True):
+            rule5.set_count([counted5[g] for g in members], n, [before[g] for g in members])
+        share = 100 * sum(targets) / len(comparable)
+        for others in ([g for g in sorted(counted5) if g not in comparable], sorted(late5)):
+            reports = [r for r in (counted5.get(g) or late5[g] for g in others) if rule5.answered(r)]
+            rule5.set_count(reports, closest_count(share, len(reports)))
+
+
+def nr5_revisions(reports: list[Report], counted5: dict[str, Report], cutoff: date) -> None:
+    """A revision filed after the freeze repeats its government's counted report with one answer
+    improved: measures now fully in place, or one more mandatory item available in the BCH."""
+    rng = rng_for("ip", "revisions")
+    for r in reports:
+        base = counted5.get(r.government)
+        if base is None or r.date[:10] <= cutoff.isoformat():
+            continue
+        r.answers = {k: list(v) if isinstance(v, list) else v for k, v in base.answers.items()}
+        r.blank = set(base.blank)
+        if r.answers["Q007"] != [FULL]:
+            r.answers["Q007"] = [FULL]
+        else:
+            r.answers[rng.choice([f"Q102_{c}" for c in "abcdghiklopq"])] = sorted(ON_BCH)
+
+
 def calibrate(reports: dict, plans: dict, catalogues: dict, countries: dict[str, Country]) -> None:
     """NR4 and NR2 to the published figures (comparable-set figures where the question maps to
-    the baseline); NR3 and NR5 follow their predecessors (3-2 and 5-4 mappings) so that they stay
-    plausible."""
+    the baseline); NR3 follows NR2 (3-2 mapping) so that it stays plausible. NR5 repeats NR4
+    (5-4 mapping), then the Implementation Plan indicators get plausible, chosen changes
+    (``IP_TARGETS``; no NR5 figure has been published to calibrate to)."""
     counted = {code: counted_reports(reports[code], plans[code]) for code in reports}
     calibration = Calibration(
         counted["nr4"],
@@ -1309,6 +1595,7 @@ def calibrate(reports: dict, plans: dict, catalogues: dict, countries: dict[str,
     )
     for t in NR4_TARGETS:
         calibration.run(t)
+    ip_baselines(counted["nr4"], catalogues["nr4"], countries)
     inherit(
         reports["nr3"],
         counted["nr2"],
@@ -1327,6 +1614,16 @@ def calibrate(reports: dict, plans: dict, catalogues: dict, countries: dict[str,
         0.85,
         rng_for("inherit", "nr5"),
     )
+    nr5 = plans["nr5"].cycle.cutoff
+    late5 = {
+        r.government: r
+        for r in sorted(reports["nr5"], key=lambda r: r.date)
+        if r.date[:10] > nr5.isoformat()
+        and countries[r.government].is_party(nr5)
+        and r.government not in counted["nr5"]
+    }
+    ip_cycle(counted["nr5"], late5, counted["nr4"], catalogues["nr5"], catalogues["nr4"], countries)
+    nr5_revisions(reports["nr5"], counted["nr5"], nr5)
 
 
 # --------------------------------------------------------------------------------------------

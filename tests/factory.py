@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from orchestration.extract.live import INDEX_SCHEMAS
@@ -90,6 +90,19 @@ def report(government: str, document_id: int, date: str, **answers) -> dict:
     }
 
 
+def record(schema: str, rid: str, government: str, created: str, **fields) -> dict:
+    """One BCH index document (the fields the extractor asks for), created on ``created``."""
+    return {
+        "identifier_s": rid,
+        "uniqueIdentifier_s": f"bch-x-{government}-{rid}-1",
+        "schema_s": schema,
+        "government_s": government,
+        "title_s": rid,
+        "createdDate_dt": f"{created}T00:00:00.000Z",
+        **fields,
+    }
+
+
 def solr_page(docs: list[dict], start: int = 0, num_found: int | None = None) -> dict:
     return {
         "response": {"numFound": len(docs) if num_found is None else num_found, "start": start, "docs": docs}
@@ -110,7 +123,8 @@ def write_snapshot(
     """Write a complete snapshot; ``reports`` is keyed by cycle code, ``records`` by index schema.
 
     ``thesaurus_regions`` replaces the region terms built from ``regions`` (e.g. to serve
-    ``expandedNarrowerTerms``).
+    ``expandedNarrowerTerms``). The snapshot is taken (manifest ``finished_at``) at the instant its
+    id names, so the "as of snapshot" analyses of a test do not depend on the day it runs.
     """
     files = {
         "countries.json.gz": ("countries", "/api/v2013/countries", countries),
@@ -136,4 +150,5 @@ def write_snapshot(
             writer.write(
                 path, json.dumps(body).encode(), endpoint=endpoint, request_path=request_path, records=n
             )
-        return writer.commit()
+        taken_at = datetime.strptime(snapshot_id[:15], "%Y%m%dT%H%M%S").strftime("%Y-%m-%dT%H:%M:%SZ")
+        return writer.commit(finished_at=taken_at)

@@ -90,7 +90,9 @@ class Marts:
         with duckdb.connect(str(db), read_only=True) as con:
             self.status = self._rows(con, "select * from marts.indicator_status")
             self.progress = self._rows(
-                con, "select * from marts.indicator_progress where assessment_code = 'ar4'"
+                con,
+                "select * exclude (analysis_as_of, as_of_date) from marts.indicator_progress "
+                "where assessment_code = 'ar4' and analysis_as_of = 'cutoff'",
             )
 
     @staticmethod

@@ -8,8 +8,8 @@ Parties dz, ke (Africa), br (GRULAC), all since 2004.
 
 import pytest
 
-from tests.factory import country, report, write_snapshot
-from tests.test_rules import ART10, record, v
+from tests.factory import country, record, report, write_snapshot
+from tests.test_rules import ART10, v
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +20,7 @@ def run(tmp_path_factory):
         pipeline = Pipeline(tmp_path_factory.mktemp("assessments"), mp)
         write_snapshot(
             pipeline.source_dir,
-            snapshot_id="20260401T000000Z",
+            snapshot_id="20260401T000000Z",  # taken on 2026-04-01: the "as of snapshot" day
             countries=[country(c, cpb="2004-01-01") for c in ("dz", "ke", "br")],
             regions={"africa": ["dz", "ke"], "grulac": ["br"]},
             reports={
@@ -86,8 +86,8 @@ def progress(run, assessment, indicator):
     return run.query(
         "select cycle_code, baseline_cycle_code, comparison_population, n_comparable, baseline_n_met, "
         "cycle_n_met, round(baseline_pct, 2), round(cycle_pct, 2), round(change_pp, 2) "
-        "from marts.indicator_progress "
-        "where assessment_code = ? and indicator_code = ? and region_code = 'global'",
+        "from marts.indicator_progress where assessment_code = ? and indicator_code = ? "
+        "and region_code = 'global' and analysis_as_of = 'cutoff'",
         [assessment, indicator],
     )
 
@@ -142,8 +142,61 @@ def test_the_fifth_assessment_compares_nr5_with_nr4_over_the_comparable_set(run)
 def test_not_measured_indicators_are_listed_without_figures(run):
     assert run.query(
         "select count(*) from marts.dim_indicator where source = 'not_measured' and note is not null"
-    ) == [(2,)]
+    ) == [(3,)]  # ip_a2_bch_use, ip_a3_other (sources not found), ip_b4_coop_no_baseline (no NR4 counterpart)
     assert run.query(
         "select count(*) from marts.indicator_status s join marts.dim_indicator i using (indicator_code) "
         "where i.source = 'not_measured'"
     ) == [(0,)]
+
+
+def test_a_report_filed_after_the_cutoff_counts_only_as_of_the_snapshot(run):
+    # A.1(c) again. br filed its NR5 on 2026-03-10, after the 2026-02-28 freeze and before the
+    # snapshot (2026-04-01). Official: comparable set dz, ke (1 -> 2 of 2, +50 points, above).
+    # As of the snapshot the set is dz, ke, br: baseline dz, br (2 of 3: ke had no staff in NR4),
+    # cycle dz, ke (2 of 3: br says no): 0 points.
+    rows = run.query(
+        "select analysis_as_of, as_of_date::varchar, n_comparable, baseline_n_met, cycle_n_met, "
+        "round(change_pp, 2) from marts.indicator_progress where assessment_code = 'ar5' "
+        "and indicator_code = 'ip_a1_qualified_staff' and region_code = 'global' order by 1"
+    )
+    assert rows == [("cutoff", "2026-02-28", 2, 1, 2, 50.0), ("snapshot", "2026-04-01", 3, 2, 2, 0.0)]
+    # the report itself: after the cutoff in the official analysis, counted as of the snapshot
+    assert run.query(
+        "select party_code, report_status, is_counted, snapshot_report_status, is_counted_as_of_snapshot, "
+        "days_after_deadline from marts.fct_national_report where cycle_code = 'nr5' order by 1"
+    ) == [
+        ("br", "after_cutoff", False, "counted", True, 10),
+        ("dz", "counted", True, "counted", True, -637),
+        ("ke", "counted", True, "counted", True, -272),
+    ]
+    # records as of the snapshot: br's authority (2026-03-05) completes A.1(b) for all three
+    assert run.query(
+        "select analysis_as_of, cycle_n_met from marts.indicator_progress where assessment_code = 'ar5' "
+        "and indicator_code = 'ip_a1_nfp_cna_contact' and region_code = 'global' order by 1"
+    ) == [("cutoff", 2), ("snapshot", 3)]
+
+
+def test_reporting_timeliness_counts_parties_filed_by_each_day_after_the_deadline(run):
+    # NR5 deadline 2026-02-28, snapshot 2026-04-01: days 0 to 32. dz and ke filed before the
+    # deadline (day 0 already counts them), br on 2026-03-10, day 10.
+    curve = run.query(
+        "select days_after_deadline, n_parties, n_filed, round(pct_filed, 2) from marts.reporting_timeliness "
+        "where cycle_code = 'nr5' and region_code = ? and days_after_deadline in (0, 9, 10, 32) order by 1",
+        ["global"],
+    )
+    assert curve == [(0, 3, 2, 66.67), (9, 3, 2, 66.67), (10, 3, 3, 100.0), (32, 3, 3, 100.0)]
+    assert run.query(
+        "select max(days_after_deadline) from marts.reporting_timeliness where cycle_code = 'nr5'"
+    ) == [(32,)]
+    # by region: Africa (dz, ke) complete from day 0; GRULAC (br) from day 10
+    assert run.query(
+        "select region_code, min(days_after_deadline) filter (where n_filed = n_parties) "
+        "from marts.reporting_timeliness where cycle_code = 'nr5' and region_code <> 'global' "
+        "group by 1 order by 1"
+    ) == [("africa", 0), ("grulac", 10)]
+    # every cycle is compared at the day the latest cycle (nr5) has reached: 32; nr4's reports are
+    # all from 2019-06-01, before its 2019-10-01 deadline
+    assert run.query(
+        "select cycle_code, days_after_deadline, n_filed from marts.reporting_timeliness "
+        "where is_comparison_day and region_code = 'global' and cycle_code in ('nr4', 'nr5') order by 1"
+    ) == [("nr4", 32, 3), ("nr5", 32, 3)]

@@ -27,6 +27,9 @@ def test_every_catalogue_row_resolves():
         "A.2(b)",
         "A.2(d)",
         "A.3(a)",
+        # goals confirmed outside the Plan's unread text: B.1 (CP-10/4 annex), B.4 (the NR5 form)
+        "B.1",
+        "B.4",
     }
 
 

@@ -11,14 +11,16 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.factory import country, report, write_snapshot
+from tests.factory import country, record, report, write_snapshot
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 PARTY = "2004-01-01"
 
 
-def test_adding_a_fictitious_nr6_needs_data_files_only(tmp_path):
-    # A copy of the project: code unchanged, only data files added.
+def test_adding_a_fictitious_nr6_and_its_assessment_needs_data_files_only(tmp_path):
+    # A copy of the project: code unchanged, only data files added: a cycle nr6 (registry row,
+    # mapping to nr5, questionnaire rows) and an assessment ar6 of nr6 against nr5 with its own
+    # two-indicator catalogue (one national-report indicator, one BCH-record indicator).
     project = tmp_path / "project"
     ignore = shutil.ignore_patterns("target", "logs", "__pycache__", "*.egg-info")
     for part in ("orchestration", "expectations", "dbt_project"):
@@ -29,8 +31,48 @@ def test_adding_a_fictitious_nr6_needs_data_files_only(tmp_path):
             "nr6,cpbNationalReport6,Sixth national report (fictitious),/api/v2019/report-analyzer/"
             "cpb-national-report-6,2028,2028-06-30,2028-12-31,cpbNationalReport6-5.json\n"
         )
+    with open(seeds / "catalogues.csv", "a") as fh:
+        fh.write("fx2031,Fictitious plan 2031-2040,CP-99/1,nr6\n")
+    with open(seeds / "thematic_areas.csv", "a") as fh:
+        fh.write("FX,Fictitious goal\n")
     with open(seeds / "assessments.csv", "a") as fh:
-        fh.write("ar6,Sixth assessment (fictitious),sp2011,nr6,nr2,,\n")
+        fh.write("ar6,Sixth assessment (fictitious),fx2031,nr6,nr5,2024-12-31,2026-06-30\n")
+    append_csv(
+        seeds / "indicators.csv",
+        {
+            "indicator_code": "fx_measures",
+            "catalogue_code": "fx2031",
+            "title": "Parties with national measures fully in place",
+            "operational_objective": "X.1",
+            "thematic_area": "FX",
+            "source": "national_report",
+            "rule": "answer_in",
+            "nr4_question_keys": "Q014",
+            "met_values": "implementation.fullInPlace",
+            "population": "cpb_parties",
+            "value_kind": "pct_parties",
+            "polarity": "higher_is_better",
+            "baseline_comparable": "true",
+            "cycle_question_keys": "Q100",
+        },
+    )
+    append_csv(
+        seeds / "indicators.csv",
+        {
+            "indicator_code": "fx_focal_point",
+            "catalogue_code": "fx2031",
+            "title": "Parties with a national focal point in the BCH",
+            "operational_objective": "X.2",
+            "thematic_area": "FX",
+            "source": "bch_records",
+            "rule": "has_record",
+            "population": "cpb_parties",
+            "record_schema": "focalPoint",
+            "value_kind": "pct_parties",
+            "polarity": "higher_is_better",
+            "baseline_comparable": "true",
+        },
+    )
     (project / "dbt_project" / "mappings" / "cpbNationalReport6-5.json").write_text(
         json.dumps({"schema": "cpbNationalReport5", "Q100": "Q007"})
     )
@@ -64,20 +106,27 @@ def test_adding_a_fictitious_nr6_needs_data_files_only(tmp_path):
         )
 
     raw = tmp_path / "raw"
+    full, none = {"value": "implementation.fullInPlace"}, {"value": "implementation.none"}
     write_snapshot(
         raw / "embedded",
+        snapshot_id="20261101T000000Z",  # report dates must not be in the future
         countries=[country(c, cpb=PARTY) for c in ("dz", "ke", "br")],
         regions={"africa": ["dz", "ke"], "grulac": ["br"]},
         reports={
-            "nr2": [
-                report("dz", 1, "2011-05-01", Q015="implementation.partialFramwork"),
-                report("ke", 2, "2011-05-01", Q015="implementation.fullFramwork"),
-            ],
+            "nr5": [report("dz", 51, "2025-05-01", Q007=none), report("ke", 52, "2025-05-01", Q007=full)],
             "nr6": [
-                report("dz", 61, "2026-05-01", Q100={"value": "implementation.fullInPlace"}),
-                report("ke", 62, "2026-05-01", Q100={"value": "implementation.fullInPlace"}),
-                report("br", 63, "2026-05-01", Q100={"value": "implementation.none"}),
+                report("dz", 61, "2026-10-01", Q100=full),
+                report("ke", 62, "2026-10-01", Q100=full),
+                report("br", 63, "2026-10-01", Q100=none),
             ],
+        },
+        records={
+            "focalPoint": [
+                record("focalPoint", "f1", "dz", "2020-01-01", type_ss=["CPB-FP1"]),
+                record("focalPoint", "f2", "ke", "2026-01-01", type_ss=["CPB-FP1"]),
+                # after the nr6 record date (2026-06-30), before the snapshot
+                record("focalPoint", "f3", "br", "2026-09-15", type_ss=["CPB-FP1"]),
+            ]
         },
     )
     env = {
@@ -100,18 +149,28 @@ def test_adding_a_fictitious_nr6_needs_data_files_only(tmp_path):
     with duckdb.connect(str(tmp_path / "warehouse/published/cpb_indicators.duckdb"), read_only=True) as con:
         assert con.execute(
             "select cutoff_date::varchar, baseline_cycle_code from marts.dim_cycle where cycle_code = 'nr6'"
-        ).fetchall() == [("2028-12-31", "nr2")]
-        # nr6 Q100 -> nr5 Q007 -> nr4 Q014: dz and ke met, br not
+        ).fetchall() == [("2028-12-31", "nr5")]
         assert con.execute(
-            "select n_parties, n_met from marts.indicator_status where cycle_code = 'nr6' "
-            "and indicator_code = 'a_measures_full' and region_code = 'global'"
-        ).fetchall() == [(3, 2)]
-        # comparable with the baseline: dz (partial -> full) and ke (full -> full)
+            "select catalogue_code, catalogue_title, cycle_code, baseline_cycle_code "
+            "from marts.dim_assessment where assessment_code = 'ar6'"
+        ).fetchall() == [("fx2031", "Fictitious plan 2031-2040", "nr6", "nr5")]
+        progress = con.execute(
+            "select indicator_code, comparison_population, n_comparable, baseline_n_met, cycle_n_met, "
+            "round(change_pp, 2) from marts.indicator_progress where assessment_code = 'ar6' "
+            "and region_code = 'global' and analysis_as_of = 'cutoff' order by 1"
+        ).fetchall()
+        assert progress == [
+            # records on 2024-12-31 (baseline): dz only, 1 of 3; on 2026-06-30: dz and ke, 2 of 3
+            ("fx_focal_point", "all_parties_at_cutoff", None, 1, 2, 33.33),
+            # nr6 Q100 -> nr5 Q007 -> nr4 Q014. Comparable set dz, ke (br has no nr5):
+            # baseline ke (1 of 2), cycle dz and ke (2 of 2): +50 points
+            ("fx_measures", "comparable_set", 2, 1, 2, 50.0),
+        ]
+        # as of the snapshot (2026-11-01) br's focal point of 2026-09-15 counts: 3 of 3
         assert con.execute(
-            "select n_comparable, baseline_n_met, cycle_n_met from marts.indicator_progress "
-            "where cycle_code = 'nr6' and indicator_code = 'a_measures_full' "
-            "and region_code = 'global'"
-        ).fetchall() == [(2, 1, 2)]
+            "select cycle_n_met from marts.indicator_progress where assessment_code = 'ar6' "
+            "and indicator_code = 'fx_focal_point' and region_code = 'global' and analysis_as_of = 'snapshot'"
+        ).fetchall() == [(3,)]
 
 
 def append_csv(path: Path, row: dict) -> None:

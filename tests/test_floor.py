@@ -74,7 +74,8 @@ def test_floor_matches_indicator_progress(embedded_run, floor_con):
     marts = _rows(
         embedded_run.query(
             f"select {columns} from marts.indicator_progress "
-            "where comparison_population = 'comparable_set' and list_contains(?, indicator_code)",
+            "where comparison_population = 'comparable_set' and analysis_as_of = 'cutoff' "
+            "and list_contains(?, indicator_code)",
             [codes],
         ),
         len(PROGRESS_KEY),

@@ -79,6 +79,42 @@ PUBLISHED = {
 # comparable-set counts: (Parties met in NR4, comparable Parties), "19 Parties, 21%" is 19 of 90
 PUBLISHED_COUNTS = {"a_notification_received": (19, 90), "a_art10_decision_taken": (15, 79)}
 REGIONAL = {("a_measures_full", "africa"): (30, 10), ("a_measures_full", "grulac"): (8, None)}
+# The Implementation Plan's national-report indicators (seeds/indicators.csv, ip2021) for the fifth
+# assessment, NR5 against NR4: (NR4 keys, NR5 keys, met values, all of the keys or any). No NR5
+# figure has been published, so the expectations are the generator's own choices (IP_TARGETS,
+# restated): the global change over the comparable set in points, within one Party.
+Q112_MANDATORY, Q112_OTHER = "abcdghiklopq", "efjmn"
+INSTRUMENTS = {
+    "instrument.nationalBiosafetyLaws",
+    "instrument.nationalBiosafetyRegulations",
+    "instrument.biosafetyGuidelines",
+    "instrument.indirectLaws",
+}
+IP = {
+    "ip_a1_measures_full": (["Q014"], ["Q007"], {FULL}, False),
+    "ip_a1_instruments": (["Q015"], ["Q008"], INSTRUMENTS, False),
+    "ip_a1_qualified_staff": (["Q018"], ["Q011"], {"true"}, False),
+    "ip_a2_mandatory_info": (
+        [f"Q112_{c}" for c in Q112_MANDATORY],
+        [f"Q102_{c}" for c in Q112_MANDATORY],
+        {"true.availableOnBch"},
+        True,
+    ),
+    "ip_a2_non_mandatory_info": (
+        [f"Q112_{c}" for c in Q112_OTHER],
+        [f"Q102_{c}" for c in Q112_OTHER],
+        {"true.availableOnBch"},
+        False,
+    ),
+}
+IP_CHOSEN_CHANGE = {
+    "ip_a1_measures_full": 6,
+    "ip_a1_instruments": 4,
+    "ip_a1_qualified_staff": 1,
+    "ip_a2_mandatory_info": 9,
+    "ip_a2_non_mandatory_info": 5,
+}
+NR5_LATE_WINDOW = (date(2026, 3, 1), date(2026, 6, 30))  # after the freeze, by the snapshot (2026-07-01)
 ART10_11 = {
     "E8C5A15C-A736-4fb7-A1B6-192412BE7E45",
     "A0F944AD-1578-47F4-BB71-A9805EC0EB7A",
@@ -223,6 +259,61 @@ class Figures:
             "baseline_pct": baseline_pct,
             "change": cycle_pct - baseline_pct,
         }
+
+    def ip_indicator(self, name: str, region: str | None = None) -> dict:
+        """An Implementation Plan indicator over the comparable set of the fifth assessment:
+        Parties counted in NR5 and NR4 that answered its questions in both (NR5 keys as mapped
+        by the 5-4 file, which maps these keys 1:1 without value changes)."""
+        keys4, keys5, met, all_of = IP[name]
+
+        def judge(report: dict, keys: list[str]) -> bool | None:
+            answers = [values_of(report.get(k)) for k in keys]
+            if not all(answers):
+                return None
+            hits = [any(v in met for v in a) for a in answers]
+            return all(hits) if all_of else any(hits)
+
+        both = {}
+        for gov, r5 in self.counted["nr5"].items():
+            if gov not in self.counted["nr4"] or (region and self.region.get(gov) != region):
+                continue
+            now, then = judge(r5, keys5), judge(self.counted["nr4"][gov], keys4)
+            if now is not None and then is not None:
+                both[gov] = (then, now)
+        then, now = sum(t for t, _ in both.values()), sum(n for _, n in both.values())
+        baseline, cycle = 100 * then / len(both), 100 * now / len(both)
+        return {"of": len(both), "baseline_pct": baseline, "cycle_pct": cycle, "change": cycle - baseline}
+
+    def holders_all(self, on: date, categories=("CPB-FP1", "CPB-A17-FP")) -> set[str]:
+        """Parties on ``on`` (of the nr5 cutoff's Parties) with a national focal point, an
+        Article 17 contact point and a competent national authority, all created by then."""
+        held = [
+            {
+                d["government_s"]
+                for d in self.records("focalPoint")
+                if category in d.get("type_ss", []) and date.fromisoformat(d["createdDate_dt"][:10]) <= on
+            }
+            for category in categories
+        ]
+        held.append(
+            {
+                d["government_s"]
+                for d in self.records("authority")
+                if date.fromisoformat(d["createdDate_dt"][:10]) <= on
+            }
+        )
+        return set.intersection(*held) & {c for c in self.countries if self.party(c, CUTOFFS["nr5"])}
+
+    def decisions_with_ra(self, on: date) -> tuple[int, int]:
+        """Article 10/11 decisions of Parties created by ``on``, and how many link a risk assessment."""
+        decisions = [
+            d
+            for d in self.records("biosafetyDecision")
+            if set(d.get("decisionTypes_ss", [])) & ART10_11
+            and date.fromisoformat(d["createdDate_dt"][:10]) <= on
+            and self.party(d["government_s"], on)
+        ]
+        return len(decisions), sum(bool(d.get("riskAssessments_ss")) for d in decisions)
 
     def records(self, schema: str) -> list[dict]:
         docs, page = [], 0
@@ -488,6 +579,66 @@ def test_record_figures(figures):
             assert abs(got[name][1] - change) <= 1, (name, got[name])
 
 
+@pytest.mark.parametrize("name", sorted(IP))
+def test_nr5_implementation_plan_figures_are_plausible(figures, name):
+    """Not calibrated (no NR5 figure is published): the comparable set is most of the NR5 filers,
+    neither side is 0% or 100%, the change is the generator's chosen one (within one Party), and
+    the regions differ from one another and from NR4."""
+    got = figures.ip_indicator(name)
+    assert got["of"] >= 75, got
+    assert 5 < got["baseline_pct"] < 99 and 5 < got["cycle_pct"] < 100, got
+    assert abs(got["change"] - IP_CHOSEN_CHANGE[name]) <= 100 / got["of"] + 1e-9, got
+    regional = {r: figures.ip_indicator(name, r) for r in ("africa", "asia_pacific", "cee", "grulac", "weog")}
+    changes = {round(r["change"], 1) for r in regional.values()}
+    assert len(changes) >= 3, regional
+    assert all(abs(r["change"]) <= 25 for r in regional.values()), regional
+    assert any(r["cycle_pct"] != r["baseline_pct"] for r in regional.values()), regional
+
+
+def test_nr5_filings_spread_before_the_freeze_and_some_after(snapshot, figures):
+    """101 Parties counted at the 2026-02-28 freeze, most of them NR4 filers; filings rise towards
+    the freeze; Parties filing after it (and counted revisions) exist only "as of" the snapshot."""
+    freeze = CUTOFFS["nr5"]
+    reports = read(snapshot, "national_reports/nr5.json.gz")
+    counted = figures.counted["nr5"]
+    assert len(counted) == 101
+    assert len(set(counted) & set(figures.counted["nr4"])) >= 80
+    days = sorted(date.fromisoformat(r["date"][:10]) for r in counted.values())
+    months = {(d.year, d.month) for d in days}
+    assert len(months) >= 12, "filings spread over the months before the freeze"
+    last_quarter = sum(d > date(2025, 11, 30) for d in days)
+    first_quarter = sum(d < date(2025, 1, 1) for d in days)
+    assert last_quarter > 2 * first_quarter and freeze in days, "more filings close to the freeze"
+    late = {
+        r["government"]["identifier"]: date.fromisoformat(r["date"][:10])
+        for r in reports
+        if date.fromisoformat(r["date"][:10]) > freeze
+        and figures.party(r["government"]["identifier"], freeze)
+    }
+    first, last = NR5_LATE_WINDOW
+    assert all(first <= d <= last for d in late.values()), late
+    new_filers = [g for g in late if g not in counted]
+    assert len(new_filers) >= 10, "Parties that filed after the freeze: counted only as of the snapshot"
+    assert len(late) - len(new_filers) >= 1, "a counted Party revised its report after the freeze"
+    assert len({(d.year, d.month) for g, d in late.items() if g in new_filers}) >= 3
+
+
+def test_nr5_record_counts_differ_at_the_fifth_assessments_dates(figures):
+    """A.1(b) on 2019-12-31 and 2026-03-02, A.2(d) on 2019-12-31 and 2025-12-31: more holders and
+    more decisions at the later date, and the shares move by a few points, not to 0% or 100%."""
+    parties = [c for c in figures.countries if figures.party(c, CUTOFFS["nr5"])]
+    before, after = figures.holders_all(date(2019, 12, 31)), figures.holders_all(date(2026, 3, 2))
+    assert before < after, "designations only accumulate"
+    assert 20 <= 100 * len(before) / len(parties) < 100 * len(after) / len(parties) <= 90
+    assert len(after) - len(before) >= 10
+    (n19, ra19), (n25, ra25) = (
+        figures.decisions_with_ra(date(2019, 12, 31)),
+        figures.decisions_with_ra(date(2025, 12, 31)),
+    )
+    assert n25 > n19 and ra25 > ra19
+    assert 0.5 <= abs(100 * ra25 / n25 - 100 * ra19 / n19) <= 10
+
+
 def print_table() -> None:
     f = Figures(committed_snapshot())
 
@@ -505,6 +656,14 @@ def print_table() -> None:
         row(f"{name} {region}", f.indicator(name, region), pct, change)
     for name, (value, change) in f.record_figures().items():
         print(f"{name:32} {value:15.1f} {'' if change is None else f'{change:+.1f}':>14}")
+    print("\nfifth assessment (NR5 against NR4, comparable set; plausible, not calibrated)")
+    for name in sorted(IP):
+        for region in (None, "africa", "asia_pacific", "cee", "grulac", "weog"):
+            r = f.ip_indicator(name, region)
+            label = f"{name} {region or 'global'}"
+            print(
+                f"{label:38} {r['baseline_pct']:6.1f} {r['cycle_pct']:6.1f} {r['change']:+6.1f} of {r['of']}"
+            )
 
 
 if __name__ == "__main__":

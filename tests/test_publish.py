@@ -87,7 +87,7 @@ def test_a_reader_holding_the_published_file_keeps_its_view_during_a_refresh(pip
     assert publication(pipeline)["snapshot_id"] == "20200301T000000Z"
     report = (pipeline.warehouse_dir / "published" / "report.md").read_text()
     assert "Snapshot `20200301T000000Z`" in report
-    assert re.search(r"a_measures_full .* all reporting 50\.0% \(1/2\)", report)
+    assert re.search(r"all reporting 50\.0% \(1/2\) \[a_measures_full\]", report)
     parquet = (
         pipeline.warehouse_dir / "published" / "parquet" / "indicator_status" / "indicator_status.parquet"
     )
@@ -144,11 +144,11 @@ def test_publish_removes_what_a_killed_publication_left(tmp_path):
     with duckdb.connect(str(build_db)) as con:
         con.execute("create schema marts; create table marts.t as select 1 as x")
     published.mkdir()
-    # a run killed before its swap: the new file (and its WAL), its Parquet folder, an old one
+    # a run killed before its swap: the new file (and its WAL), its Parquet and report folders, an old one
     leftovers = [".cpb_indicators.0123456789ab.duckdb", ".cpb_indicators.0123456789ab.duckdb.wal"]
     for name in leftovers:
         (published / name).write_bytes(b"half-written")
-    for name in (".parquet.0123456789ab", ".parquet.old"):
+    for name in (".parquet.0123456789ab", ".parquet.old", ".report.0123456789ab"):
         (published / name).mkdir()
         (published / name / "t.parquet").write_bytes(b"half-written")
 

@@ -1,5 +1,6 @@
 """Stage 5, publish: validated marts swapped into warehouse/published/ for BI tools."""
 
+
 import duckdb
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
@@ -10,6 +11,7 @@ from orchestration.assets.transform import mart_names
 from orchestration.assets.validate import CHECKED_ASSETS
 from orchestration.progress import say
 from orchestration.publication import code_version, fingerprint, publish
+from orchestration.report import build_report
 from orchestration.resources import SettingsResource
 from orchestration.summary import quarantine_counts, report_markdown
 
@@ -21,7 +23,8 @@ from orchestration.summary import quarantine_counts, report_markdown
     group_name="publish",
     description=(
         "warehouse/published/: cpb_indicators.duckdb (schema marts), parquet/<table>/, docs/ (dbt docs), "
-        "report.md, quality/ (Data Docs of the validation), manifest.json"
+        "report.md, report/ (HTML report, spreadsheets), quality/ (Data Docs of the validation), "
+        "manifest.json"
     ),
 )
 def published_marts(context: AssetExecutionContext, settings: SettingsResource) -> MaterializeResult:
@@ -60,8 +63,11 @@ def published_marts(context: AssetExecutionContext, settings: SettingsResource) 
         report=report_markdown,
         docs_site=cfg.build_docs_dir,
         quality_site=site,
+        # the question texts are seeds of the build, not marts
+        report_site=build_report,
     )
     say(context, "publish", f"{len(record['tables'])} tables -> {cfg.published_db}")
+    say(context, "publish", f"report -> {cfg.published_dir / 'report' / 'index.html'}")
     if quarantine["total"]:
         say(
             context, "publish", f"{quarantine['total']} quarantined records published in marts.fct_quarantine"

@@ -51,6 +51,14 @@ def current_snapshot(settings: Settings) -> Snapshot:
             skippable=True,
         )
         for name, prefix in ENDPOINT_ASSETS.items()
+    ]
+    + [
+        AssetSpec(
+            ["bch", "snapshot_manifest"],
+            description="The raw snapshot's manifest: its id, source, and when it was taken",
+            group_name="raw",
+            skippable=True,
+        )
     ],
     can_subset=False,
 )
@@ -94,3 +102,8 @@ def bch_raw_snapshot(
             },
             data_version=DataVersion(digest),
         )
+    yield MaterializeResult(
+        asset_key=["bch", "snapshot_manifest"],
+        metadata={"snapshot_id": snapshot.snapshot_id, "finished_at": snapshot.manifest.get("finished_at")},
+        data_version=DataVersion(snapshot.snapshot_id),
+    )

@@ -1,8 +1,10 @@
--- The answers that count: those of each Party's counted report, in 4th-report keys and option codes,
+-- The answers that count in each analysis (at the cutoff, as of the snapshot): those of each Party's
+-- counted report, in 4th-report keys and option codes,
 -- keeping only codes that are options of the 4th-report question (as the BCH analyzer does) and
 -- leaving out answers whose code is not an option of their own question (quarantined).
 select
     answers.cycle_code,
+    reports.analysis_as_of,
     reports.party_code,
     answers.document_id,
     answers.reference_question_key,

@@ -1,7 +1,8 @@
--- Every indicator rule of the catalogue evaluated for every Party: one generic model, driven by
--- seeds/indicators.csv (rule, question keys, values, record schema and filter). National-report
--- rules have a row only when the Party answered; record rules judge every Party at the cutoff
--- (null is_met = nothing to judge, e.g. no decision in the period for records_with_link).
+-- Every indicator rule of the catalogue evaluated for every Party in each analysis of each cycle
+-- (int_analysis_dates): one generic model, driven by seeds/indicators.csv (rule, question keys,
+-- values, record schema and filter). National-report rules have a row only when the Party answered;
+-- record rules judge every Party at the analysis day (null is_met = nothing to judge, e.g. no
+-- decision in the period for records_with_link).
 with indicators as (
     select
         *,
@@ -12,8 +13,8 @@ with indicators as (
     from {{ ref('indicators') }}
 ),
 
-cycles as (
-    select * from {{ ref('int_report_cycles') }}
+analyses as (
+    select * from {{ ref('int_analysis_dates') }}
 ),
 
 parties as (
@@ -31,6 +32,7 @@ national_report_questions as (
     select
         i.indicator_code,
         a.cycle_code,
+        a.analysis_as_of,
         a.party_code,
         a.reference_question_key,
         bool_or(
@@ -53,6 +55,7 @@ national_report as (
     select
         i.indicator_code,
         q.cycle_code,
+        q.analysis_as_of,
         q.party_code,
         case when i.rule = 'answer_all_in' then bool_and(q.is_question_met) else bool_or(q.is_question_met) end
             as is_met,
@@ -60,7 +63,7 @@ national_report as (
         null::bigint as n_records_met
     from indicators as i
     inner join national_report_questions as q on i.indicator_code = q.indicator_code
-    group by i.indicator_code, i.rule, i.question_keys, q.cycle_code, q.party_code
+    group by i.indicator_code, i.rule, i.question_keys, q.cycle_code, q.analysis_as_of, q.party_code
     having i.rule <> 'answer_all_in' or count(*) = len(list_distinct(i.question_keys))
 ),
 
@@ -84,12 +87,14 @@ records as (
     left join broader_types as b on r.record_id = b.record_id
 ),
 
--- records counted up to the indicator's record date in the cycle (int_indicator_record_dates: set by
--- an assessment), else the cycle's cutoff; n_keys_covered: how many record_filter keys they match
+-- records counted up to the indicator's record date in the cycle's official analysis
+-- (int_indicator_record_dates: set by an assessment), else the analysis day (the cutoff, or the
+-- snapshot day: the BCH as it is now); n_keys_covered: how many record_filter keys they match
 record_counts as (
     select
         i.indicator_code,
         c.cycle_code,
+        c.analysis_as_of,
         r.party_code,
         count(*) as n_by_cutoff,
         count(*) filter (where len(r.linked_risk_assessments) > 0) as n_linked_by_cutoff,
@@ -101,11 +106,11 @@ record_counts as (
         len(list_distinct(flatten(list(list_intersect(r.match_keys, i.record_filter_list))))) as n_keys_covered
     from indicators as i
     inner join records as r on list_contains(i.record_schema_list, r.record_schema)
-    cross join cycles as c
+    cross join analyses as c
     left join {{ ref('int_indicator_record_dates') }} as d
-        on i.indicator_code = d.indicator_code and c.cycle_code = d.cycle_code
+        on i.indicator_code = d.indicator_code and c.cycle_code = d.cycle_code and c.analysis_as_of = 'cutoff'
     where
-        r.created_date <= coalesce(d.record_date, c.cutoff_date)
+        r.created_date <= coalesce(d.record_date, c.as_of_date)
         and (i.record_filter is null or list_has_any(r.match_keys, i.record_filter_list))
     group by all
 ),
@@ -119,6 +124,7 @@ bch_records as (
     select
         i.indicator_code,
         p.cycle_code,
+        p.analysis_as_of,
         p.party_code,
         case i.rule
             when 'has_record' then coalesce(rc.n_by_cutoff, 0) > 0
@@ -139,18 +145,24 @@ bch_records as (
     from indicators as i
     cross join parties as p
     left join record_counts as rc
-        on i.indicator_code = rc.indicator_code and p.cycle_code = rc.cycle_code and p.party_code = rc.party_code
+        on
+            i.indicator_code = rc.indicator_code
+            and p.cycle_code = rc.cycle_code
+            and p.analysis_as_of = rc.analysis_as_of
+            and p.party_code = rc.party_code
     where
         i.rule in (
             'has_record', 'has_record_all', 'records_in_period', 'records_with_link', 'records_with_link_at_date'
         )
 ),
 
--- report_filed: a counted report (by the cutoff), or, with record_filter "deadline", one dated by the deadline
+-- report_filed: a counted report (by the analysis day), or, with record_filter "deadline", one dated
+-- by the deadline
 reports as (
     select
         i.indicator_code,
         p.cycle_code,
+        p.analysis_as_of,
         p.party_code,
         coalesce(
             bool_or(r.document_id is not null and (i.record_filter <> 'deadline' or r.report_date <= c.deadline)),
@@ -160,25 +172,30 @@ reports as (
         null::bigint as n_records_met
     from indicators as i
     cross join parties as p
-    inner join cycles as c on p.cycle_code = c.cycle_code
+    inner join analyses as c on p.cycle_code = c.cycle_code and p.analysis_as_of = c.analysis_as_of
     left join {{ ref('int_national_reports_counted') }} as r
-        on p.cycle_code = r.cycle_code and p.party_code = r.party_code and r.is_counted
+        on
+            p.cycle_code = r.cycle_code
+            and p.analysis_as_of = r.analysis_as_of
+            and p.party_code = r.party_code
+            and r.is_counted
     where i.rule = 'report_filed'
     group by all
 ),
 
--- treaty_party: Party to the treaty named in record_filter on the cutoff day
+-- treaty_party: Party to the treaty named in record_filter on the analysis day
 treaties as (
     select
         i.indicator_code,
         p.cycle_code,
+        p.analysis_as_of,
         p.party_code,
-        coalesce(t.party_date <= c.cutoff_date, false) as is_met,
+        coalesce(t.party_date <= c.as_of_date, false) as is_met,
         null::bigint as n_records,
         null::bigint as n_records_met
     from indicators as i
     cross join parties as p
-    inner join cycles as c on p.cycle_code = c.cycle_code
+    inner join analyses as c on p.cycle_code = c.cycle_code and p.analysis_as_of = c.analysis_as_of
     left join {{ ref('stg_bch__country_treaties') }} as t
         on p.party_code = t.country_code and i.record_filter = t.treaty_code
     where i.rule = 'treaty_party'

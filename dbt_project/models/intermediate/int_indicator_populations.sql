@@ -1,5 +1,6 @@
--- Who each indicator is about in each cycle: Parties at the cutoff, narrowed by the catalogue's
--- population (Supplementary-Protocol Parties; or Parties whose answer enabled a follow-up question).
+-- Who each indicator is about in each analysis of each cycle: Parties on the analysis day (the
+-- cutoff, or the snapshot day), narrowed by the catalogue's population (Supplementary-Protocol
+-- Parties; or Parties whose answer enabled a follow-up question).
 with indicators as (
     select * from {{ ref('indicators') }}
 ),
@@ -39,6 +40,7 @@ population_answers as (
 select
     i.indicator_code,
     p.cycle_code,
+    p.analysis_as_of,
     p.party_code,
     p.region_code,
     (i.population = 'cpb_parties' or (i.population = 'sp_parties' and p.is_sp_party))
@@ -49,6 +51,7 @@ select
             from population_answers as pa
             where
                 pa.cycle_code = p.cycle_code
+                and pa.analysis_as_of = p.analysis_as_of
                 and pa.party_code = p.party_code
                 and pa.reference_question_key = i.population_question_key
                 and list_contains(string_split(i.population_values, '|'), pa.reference_value)

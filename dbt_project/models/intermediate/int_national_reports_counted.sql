@@ -1,20 +1,23 @@
--- Which reports count in a cycle's analysis. Kept but not counted: reports of non-Parties, reports
--- dated after the cutoff, earlier reports of a government superseded by a later one, and reports
--- under a government code that is not a BCH country (quarantined: fct_quarantine says why).
+-- Which reports count in each analysis of a cycle (int_analysis_dates: at the cutoff, or as of the
+-- snapshot day). Kept but not counted: reports of non-Parties, reports dated after the analysis day,
+-- earlier reports of a government superseded by a later one, and reports under a government code
+-- that is not a BCH country (quarantined: fct_quarantine says why).
 with reports as (
     select * from {{ ref('stg_bch__national_reports') }}
 ),
 
-cycles as (
+analyses as (
     select
         cycle_code,
-        cutoff_date
-    from {{ ref('int_report_cycles') }}
+        analysis_as_of,
+        as_of_date
+    from {{ ref('int_analysis_dates') }}
 ),
 
 parties as (
     select
         cycle_code,
+        analysis_as_of,
         party_code,
         is_cpb_party
     from {{ ref('int_parties_at_cutoff') }}
@@ -23,21 +26,25 @@ parties as (
 placed as (
     select
         reports.*,
-        cycles.cutoff_date,
+        analyses.analysis_as_of,
+        analyses.as_of_date,
         parties.party_code is not null as is_known_country,
         coalesce(parties.is_cpb_party, false) as is_cpb_party,
-        reports.report_date <= cycles.cutoff_date as is_before_cutoff
+        reports.report_date <= analyses.as_of_date as is_before_cutoff
     from reports
-    inner join cycles on reports.cycle_code = cycles.cycle_code
+    inner join analyses on reports.cycle_code = analyses.cycle_code
     left join parties
-        on reports.cycle_code = parties.cycle_code and reports.party_code = parties.party_code
+        on
+            reports.cycle_code = parties.cycle_code
+            and analyses.analysis_as_of = parties.analysis_as_of
+            and reports.party_code = parties.party_code
 ),
 
 ranked as (
     select
         *,
         row_number() over (
-            partition by cycle_code, party_code, is_before_cutoff
+            partition by cycle_code, analysis_as_of, party_code, is_before_cutoff
             order by report_date desc, document_id desc
         ) as recency_rank
     from placed
@@ -45,10 +52,11 @@ ranked as (
 
 select
     cycle_code,
+    analysis_as_of,
     document_id,
     party_code,
     report_date,
-    cutoff_date,
+    as_of_date,
     is_cpb_party,
     case
         when not is_known_country then 'unknown_government'

@@ -1,9 +1,11 @@
--- Every country in each cycle, with its Party status on that cycle's cutoff date and its UN region.
-with cycles as (
+-- Every country in each analysis of each cycle (int_analysis_dates), with its Party status on the
+-- analysis day (the cutoff, or the snapshot day) and its UN region.
+with analyses as (
     select
         cycle_code,
-        cutoff_date
-    from {{ ref('int_report_cycles') }}
+        analysis_as_of,
+        as_of_date
+    from {{ ref('int_analysis_dates') }}
 ),
 
 countries as (
@@ -15,13 +17,14 @@ regions as (
 )
 
 select
-    cycles.cycle_code,
+    analyses.cycle_code,
+    analyses.analysis_as_of,
     countries.country_code as party_code,
     regions.region_code,
     countries.cpb_party_date,
     countries.sp_party_date,
-    coalesce(countries.cpb_party_date <= cycles.cutoff_date, false) as is_cpb_party,
-    coalesce(countries.sp_party_date <= cycles.cutoff_date, false) as is_sp_party
-from cycles
+    coalesce(countries.cpb_party_date <= analyses.as_of_date, false) as is_cpb_party,
+    coalesce(countries.sp_party_date <= analyses.as_of_date, false) as is_sp_party
+from analyses
 cross join countries
 left join regions on countries.country_code = regions.country_code

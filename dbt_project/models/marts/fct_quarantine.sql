@@ -3,6 +3,7 @@
 -- government that is not a BCH country, and answers whose code is not an option of their question.
 with reports as (
     select * from {{ ref('int_national_reports_counted') }}
+    where analysis_as_of = 'cutoff'  -- each report once
 ),
 
 landing as (

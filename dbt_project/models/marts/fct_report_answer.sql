@@ -1,4 +1,4 @@
--- Every selected value of every report of every cycle, with the report's place in the analysis and
+-- Every selected value of every report of every cycle, with the report's place in the official analysis and
 -- the answer as the indicators read it: the reference (4th-report) question key and option code it
 -- maps to, so a drill-down from any cycle's figure lands on the question the indicator names.
 select
@@ -19,7 +19,10 @@ select
     reports.source_file
 from {{ ref('stg_bch__national_report_answers') }} as answers
 inner join {{ ref('int_national_reports_counted') }} as reports
-    on answers.cycle_code = reports.cycle_code and answers.document_id = reports.document_id
+    on
+        answers.cycle_code = reports.cycle_code
+        and answers.document_id = reports.document_id
+        and reports.analysis_as_of = 'cutoff'
 left join {{ ref('int_answers_mapped_to_nr4') }} as mapped
     on
         answers.cycle_code = mapped.cycle_code

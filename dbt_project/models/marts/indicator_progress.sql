@@ -1,5 +1,7 @@
 -- Each assessment (dim_assessment): its catalogue's indicators in its cycle against its baseline cycle,
--- on the population the Secretariat uses for the indicator's source:
+-- twice (analysis_as_of): the official figures, the cycle at its cutoff, and the figures as of the
+-- snapshot day, when reports filed after the cutoff count too (seed para 47(c)); the baseline is
+-- always its own official analysis. On the population the Secretariat uses for the indicator's source:
 -- - national-report indicators: the comparable set, Parties that answered in both cycles (SBI/3/3
 --   para 11; the BCH analyzer's comparison): both shares are over that same set;
 -- - BCH-record and treaty indicators: every Party at each cycle's own cutoff (indicator_status).
@@ -27,23 +29,25 @@ facts as (
     select
         indicator_code,
         cycle_code,
+        analysis_as_of,
         party_code,
         region_code,
         is_met
-    from {{ ref('fct_party_indicator') }}
+    from {{ ref('int_party_indicators') }}
 ),
 
 status as (
     select
         indicator_code,
         cycle_code,
+        analysis_as_of,
         region_code,
         n_parties,
         n_met,
         pct,
         value_kind,
         value
-    from {{ ref('indicator_status') }}
+    from {{ ref('int_indicator_shares') }}
 ),
 
 pairs as (
@@ -52,6 +56,7 @@ pairs as (
     -- Supplementary Protocol, which was not in force at the baseline)
     select distinct
         assessments.assessment_code,
+        current_cycle.analysis_as_of,
         current_cycle.indicator_code,
         indicators.source,
         assessments.cycle_code,
@@ -62,6 +67,7 @@ pairs as (
         on
             assessments.baseline_cycle_code = baseline.cycle_code
             and current_cycle.indicator_code = baseline.indicator_code
+            and baseline.analysis_as_of = 'cutoff'
     inner join indicators
         on
             current_cycle.indicator_code = indicators.indicator_code
@@ -72,18 +78,23 @@ pairs as (
 comparable as (
     select
         pairs.assessment_code,
+        pairs.analysis_as_of,
         pairs.indicator_code,
         current_cycle.region_code,
         current_cycle.is_met as cycle_is_met,
         baseline.is_met as baseline_is_met
     from pairs
     inner join facts as current_cycle
-        on pairs.indicator_code = current_cycle.indicator_code and pairs.cycle_code = current_cycle.cycle_code
+        on
+            pairs.indicator_code = current_cycle.indicator_code
+            and pairs.cycle_code = current_cycle.cycle_code
+            and pairs.analysis_as_of = current_cycle.analysis_as_of
     inner join facts as baseline
         on
             pairs.indicator_code = baseline.indicator_code
             and pairs.baseline_cycle_code = baseline.cycle_code
             and current_cycle.party_code = baseline.party_code
+            and baseline.analysis_as_of = 'cutoff'
     where
         pairs.source = 'national_report'
         and current_cycle.is_met is not null
@@ -103,6 +114,7 @@ comparable_by_region as (
 comparable_counts as (
     select
         assessment_code,
+        analysis_as_of,
         indicator_code,
         region_code,
         count(*) as n_comparable,
@@ -123,6 +135,7 @@ grid as (
 shares as (
     select
         grid.assessment_code,
+        grid.analysis_as_of,
         grid.indicator_code,
         grid.cycle_code,
         grid.baseline_cycle_code,
@@ -153,39 +166,46 @@ shares as (
     left join comparable_counts as counts
         on
             grid.assessment_code = counts.assessment_code
+            and grid.analysis_as_of = counts.analysis_as_of
             and grid.indicator_code = counts.indicator_code
             and grid.region_code = counts.region_code
     left join status as current_status
         on
             grid.indicator_code = current_status.indicator_code
             and grid.cycle_code = current_status.cycle_code
+            and grid.analysis_as_of = current_status.analysis_as_of
             and grid.region_code = current_status.region_code
     left join status as baseline_status
         on
             grid.indicator_code = baseline_status.indicator_code
             and grid.baseline_cycle_code = baseline_status.cycle_code
+            and baseline_status.analysis_as_of = 'cutoff'
             and grid.region_code = baseline_status.region_code
 )
 
 select
-    assessment_code,
-    indicator_code,
-    cycle_code,
-    baseline_cycle_code,
-    region_code,
-    comparison_population,
-    n_comparable,
-    baseline_n_met,
-    cycle_n_met,
-    baseline_pct,
-    cycle_pct,
-    cycle_pct - baseline_pct as change_pp,
-    value_kind,
-    baseline_value,
-    cycle_value,
-    cycle_value - baseline_value as change_value,
+    shares.assessment_code,
+    shares.analysis_as_of,
+    analyses.as_of_date,
+    shares.indicator_code,
+    shares.cycle_code,
+    shares.baseline_cycle_code,
+    shares.region_code,
+    shares.comparison_population,
+    shares.n_comparable,
+    shares.baseline_n_met,
+    shares.cycle_n_met,
+    shares.baseline_pct,
+    shares.cycle_pct,
+    shares.cycle_pct - shares.baseline_pct as change_pp,
+    shares.value_kind,
+    shares.baseline_value,
+    shares.cycle_value,
+    shares.cycle_value - shares.baseline_value as change_value,
     case
-        when value_kind in ('n_parties', 'n_records') and baseline_value > 0
-            then 100.0 * (cycle_value - baseline_value) / baseline_value
+        when shares.value_kind in ('n_parties', 'n_records') and shares.baseline_value > 0
+            then 100.0 * (shares.cycle_value - shares.baseline_value) / shares.baseline_value
     end as change_relative_pct
 from shares
+inner join {{ ref('int_analysis_dates') }} as analyses
+    on shares.cycle_code = analyses.cycle_code and shares.analysis_as_of = analyses.analysis_as_of
