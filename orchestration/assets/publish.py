@@ -1,6 +1,5 @@
 """Stage 5, publish: validated marts swapped into warehouse/published/ for BI tools."""
 
-
 import duckdb
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
