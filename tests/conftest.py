@@ -11,6 +11,15 @@ from orchestration import cli
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 
 
+def pytest_configure(config):
+    """Parse the dbt project once, before the xdist workers start: each worker imports the Dagster
+    definitions, which parse it when the manifest is stale, and two parses would write one file."""
+    if not hasattr(config, "workerinput"):
+        from orchestration.assets.transform import ensure_manifest
+
+        ensure_manifest()
+
+
 class Pipeline:
     """Runs ``cpb`` with its raw and warehouse folders under a temporary directory."""
 
