@@ -38,7 +38,7 @@ bench: $(STAMP)
 snapshot: $(STAMP)
 	$(BIN)/python scripts/generate_embedded_snapshot.py
 
-# dbt by hand on the latest landed snapshot (after a refresh): make dbt ARGS="build -s indicator_status"
+# dbt by hand on the latest snapshot (after a refresh): make dbt ARGS="build -s indicator_status"
 ARGS ?= build
 dbt: $(STAMP)
 	$(BIN)/cpb dbt $(ARGS)

@@ -221,11 +221,16 @@ def _shown(value) -> str:
 
 
 def _kwargs(kwargs: dict) -> str:
-    return ", ".join(
-        f"{k}={_shown(v) if isinstance(v, pd.Timestamp) else repr(v)}"
-        for k, v in kwargs.items()
-        if k != "batch_id"
-    )
+    return ", ".join(f"{k}={_argument(v)}" for k, v in kwargs.items() if k != "batch_id")
+
+
+def _argument(value) -> str:
+    """An expectation's argument for a message: a long value set (a questionnaire's options) abridged."""
+    if isinstance(value, pd.Timestamp):
+        return _shown(value)
+    if isinstance(value, list | set) and len(value) > 8:
+        return f"[{', '.join(repr(v) for v in list(value)[:5])}, ... {len(value)} values]"
+    return repr(value)
 
 
 def main() -> int:

@@ -76,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     dbt = commands.add_parser(
         "dbt",
         parents=[common],
-        help="run dbt on the latest landed snapshot, e.g. `cpb dbt build -s indicator_status` (no --vars)",
+        help="run dbt on the latest snapshot, e.g. `cpb dbt build -s indicator_status` (no --vars)",
     )
     dbt.add_argument("dbt_args", nargs=argparse.REMAINDER, help="dbt command and flags (default: build)")
     dbt.set_defaults(func=dbt_command)
@@ -179,17 +179,13 @@ def root_message(error) -> str:
 
 
 def dbt_command(settings: Settings, args) -> int:
-    """dbt by hand, as a refresh runs it (same vars, inputs and build file), on the latest landed snapshot."""
+    """dbt by hand, as a refresh runs it (same vars, inputs and build file), on the latest snapshot."""
     from orchestration.assets.transform import link_inputs, run_vars
     from orchestration.dbt_runner import run_dbt
-    from orchestration.landing import landing_path
 
     snapshot = latest_snapshot(settings.source_dir)
-    if not (landing_path(settings.landing_dir, snapshot) / "_SUCCESS").is_file():
-        print(
-            f"cpb dbt: snapshot {snapshot.snapshot_id} is not landed yet; run `cpb refresh` first.",
-            file=sys.stderr,
-        )
+    if not (settings.reference_dir / "question_crosswalk.parquet").is_file():
+        print("cpb dbt: the question crosswalk is not written yet; run `cpb refresh` first.", file=sys.stderr)
         return 1
     env = link_inputs(settings, snapshot)
     target = settings.build_db.parent / "dbt_target"

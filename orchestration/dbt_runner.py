@@ -8,9 +8,9 @@ dagster-dbt's.
 
 Parsing is reused: dbt keeps ``partial_parse.msgpack`` in the target folder, valid while the
 project files and the ``--vars`` are unchanged. The vars hold only stable paths (the transform
-stage links the snapshot and landing folders in use under fixed names), so a new snapshot does not
-invalidate them; the snapshot's id reaches the two models that name it through an environment
-variable, which dbt re-parses file by file.
+stage links the snapshot in use under a fixed name), so a new snapshot does not invalidate them;
+the snapshot's id reaches the models that name it through an environment variable, which dbt
+re-parses file by file.
 """
 
 from __future__ import annotations
@@ -38,9 +38,14 @@ class DbtInvocation:
     failures: list[str] = field(default_factory=list)
     manifest: object = None  # the parsed project (dbt's Manifest), reusable by the next command
 
-    def raise_for_failure(self, command: str, log: Path) -> None:
+    def raise_for_failure(self, command: str, log: Path, names: Mapping[str, str] | None = None) -> None:
+        """Raise with the failing nodes' messages; ``names`` rewrites paths in them (a link path to
+        the snapshot becomes ``snapshot <id>, file ``, the way every other error names a file)."""
         if not self.success:
-            raise RuntimeError(f"dbt {command} failed (full log: {log}):\n" + "\n".join(self.failures))
+            causes = "\n".join(self.failures)
+            for path, name in (names or {}).items():
+                causes = causes.replace(path, name)
+            raise RuntimeError(f"dbt {command} failed (full log: {log}):\n" + causes)
 
 
 def run_dbt(

@@ -1,19 +1,19 @@
-"""The Dagster code location: the whole flow, extract -> raw -> landing -> dbt -> checks -> publish.
+"""The Dagster code location: the whole flow, extract -> raw (+ reference) -> dbt -> checks -> publish.
 
 dagster dev -m orchestration.definitions
 """
 
 from dagster import Definitions
 
-from orchestration.assets.landing import landed_national_reports, question_crosswalk
 from orchestration.assets.publish import published_marts
 from orchestration.assets.raw import bch_raw_snapshot
+from orchestration.assets.reference import question_crosswalk
 from orchestration.assets.transform import cpb_dbt_models
 from orchestration.assets.validate import gx_checks
 from orchestration.resources import SettingsResource
 from orchestration.schedules import nightly_refresh, refresh_job
 
-ASSETS = [bch_raw_snapshot, landed_national_reports, question_crosswalk, cpb_dbt_models, published_marts]
+ASSETS = [bch_raw_snapshot, question_crosswalk, cpb_dbt_models, published_marts]
 
 
 def build_definitions(settings: SettingsResource | None = None) -> Definitions:

@@ -34,8 +34,8 @@ IGNORED_PARTS = {"target", "logs", "__pycache__", "dbt_packages"}
 def fingerprint(settings: Settings, snapshot: Snapshot) -> str:
     """Checksum of everything a publication depends on: the snapshot, the code and data files, config.
 
-    The code is hashed as text (a landing rule changed is a changed file), so this module imports no
-    stage: an unchanged refresh answers without loading DuckDB, Arrow or the landing code.
+    The code is hashed as text (a staging rule changed is a changed file), so this module imports no
+    stage: an unchanged refresh answers without loading DuckDB, Arrow or dbt.
     """
     digest = hashlib.sha256()
     digest.update(f"{snapshot.content_sha256()}|{settings.cutoff_date}\n".encode())

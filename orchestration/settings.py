@@ -125,9 +125,9 @@ class Settings:
         return self.warehouse_dir / "build" / "quality"
 
     @property
-    def landing_dir(self) -> Path:
-        """Derived, per-snapshot Parquet files that dbt sources read (normalised answers)."""
-        return self.warehouse_dir / "landing"
+    def reference_dir(self) -> Path:
+        """Reference data derived from the registry that dbt sources read (the question crosswalk)."""
+        return self.warehouse_dir / "reference"
 
     @property
     def dagster_home_dir(self) -> Path:

@@ -97,7 +97,7 @@ def test_an_empty_export_is_blocked(faulty):
 
 def test_a_truncated_gzip_is_blocked(faulty):
     truncated = {NR4: lambda stored: stored[: len(stored) // 2]}
-    assert_blocked(faulty, "20260702T000002Z-truncgz", truncated, f"file {NR4}", "truncated or corrupt")
+    assert_blocked(faulty, "20260702T000002Z-truncgz", truncated, f"file {NR4}", "GZIP stream")
 
 
 def test_truncated_json_inside_gzip_is_blocked(faulty):
@@ -105,7 +105,7 @@ def test_truncated_json_inside_gzip_is_blocked(faulty):
         raw = gzip.decompress(stored)
         return gzip.compress(raw[: len(raw) // 2], mtime=0)
 
-    assert_blocked(faulty, "20260702T000003Z-truncjson", {NR4: cut}, f"file {NR4}", "JSONDecodeError")
+    assert_blocked(faulty, "20260702T000003Z-truncjson", {NR4: cut}, f"file {NR4}", "Malformed JSON")
 
 
 def test_an_unknown_answer_shape_is_blocked(faulty):
@@ -154,8 +154,8 @@ def test_faulty_records_are_quarantined_or_excluded_and_published(baseline, faul
     assert {
         ("staging", "government.identifier"),
         ("staging", "Q014"),
-        ("landing", "date"),
-        ("landing", "documentId"),
+        ("record", "date"),
+        ("record", "documentId"),
     } <= fields
     assert ("staging", "Q014", "implementation.fullInPlce", "ke") in {r[:4] for r in rows}
     publication = json.loads((baseline.warehouse_dir / "published" / "manifest.json").read_text())

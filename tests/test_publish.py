@@ -171,7 +171,7 @@ def test_a_warehouse_under_a_folder_with_quotes_publishes(tmp_path, monkeypatch,
     code = pipeline.refresh()
     err = capsys.readouterr().err
     build_db = pipeline.warehouse_dir / "build" / "cpb_indicators.duckdb"
-    assert global_pct(pipeline, db=build_db) == 100.0, err  # dbt read the snapshot and landing
+    assert global_pct(pipeline, db=build_db) == 100.0, err  # dbt read the snapshot and the crosswalk
     assert code == 0, err
     assert global_pct(pipeline) == 100.0
     assert (

@@ -26,7 +26,7 @@ from orchestration.settings import Settings
 from orchestration.snapshot import Snapshot, latest_snapshot, verify_snapshot
 
 # asset name -> path prefix of its files in the snapshot (raw/README.md); the bch.* dbt sources
-# and the landing step depend on these assets by key
+# and the reference step depend on these assets by key
 ENDPOINT_ASSETS = {
     "countries": "countries.json",
     "thesaurus_countries": "thesaurus/countries.json",

@@ -4,11 +4,11 @@ dbt builds into a fresh private DuckDB file every run (``warehouse/build/``); on
 stage writes what BI tools read. dbt runs in this process (:mod:`orchestration.dbt_runner`); its
 results become Dagster materialisations and, for dbt tests, asset checks through dagster-dbt.
 
-The dbt sources read the snapshot and its landed files through fixed links,
-``warehouse/build/inputs/{snapshot,landing}``, re-pointed at the ones in use before dbt runs: the
-``--vars`` stay the same from run to run, so dbt's parse of the project is reused until a project
-file changes (a path in the vars would make every new snapshot a full re-parse). Any source under
-``var('snapshot_dir')`` is covered, whatever file it reads.
+The dbt sources read the snapshot through a fixed link, ``warehouse/build/inputs/snapshot``,
+re-pointed at the one in use before dbt runs: the ``--vars`` stay the same from run to run, so
+dbt's parse of the project is reused until a project file changes (a path in the vars would make
+every new snapshot a full re-parse). Any source under ``var('snapshot_dir')`` is covered, whatever
+file it reads.
 """
 
 import json
@@ -27,7 +27,6 @@ from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 from orchestration.assets.raw import current_snapshot
 from orchestration.crosswalk import REFERENCE_CYCLE
 from orchestration.dbt_runner import DBT_PROJECT_DIR, run_dbt
-from orchestration.landing import landing_path
 from orchestration.progress import say
 from orchestration.resources import SettingsResource
 from orchestration.settings import Settings
@@ -92,8 +91,7 @@ def run_vars(cfg: Settings) -> dict:
     # the dbt sources (and an error message) put these paths inside SQL string literals
     return {
         "snapshot_dir": sql_escape(inputs_dir(cfg) / "snapshot"),
-        "landing_dir": sql_escape(inputs_dir(cfg) / "landing"),
-        "reference_dir": sql_escape(cfg.landing_dir / "reference"),
+        "reference_dir": sql_escape(cfg.reference_dir),
         "reference_cycle": REFERENCE_CYCLE,
         "max_response_bytes": cfg.http_max_response_bytes,
         "cutoff_overrides": {k: v.isoformat() for k, v in cfg.cutoff_overrides().items()},
@@ -101,26 +99,25 @@ def run_vars(cfg: Settings) -> dict:
 
 
 def link_inputs(cfg: Settings, snapshot: Snapshot) -> dict[str, str]:
-    """Point the fixed input links at ``snapshot`` and its landed files; return dbt's environment.
+    """Point the fixed input link at ``snapshot``; return dbt's environment.
 
     The environment names the build file (the profile's path) and the snapshot id (the lineage of
     BCH records and error messages, escaped for a SQL literal).
     """
-    targets = {"snapshot": snapshot.path, "landing": landing_path(cfg.landing_dir, snapshot)}
-    inputs_dir(cfg).mkdir(parents=True, exist_ok=True)
-    for name, target in targets.items():
-        link = inputs_dir(cfg) / name
-        staged = link.with_name(f".{name}.link")
-        staged.unlink(missing_ok=True)
-        staged.symlink_to(Path(target).resolve(), target_is_directory=True)
-        os.replace(staged, link)
+    link = inputs_dir(cfg) / "snapshot"
+    link.parent.mkdir(parents=True, exist_ok=True)
+    staged = link.with_name(".snapshot.link")
+    staged.unlink(missing_ok=True)
+    staged.symlink_to(snapshot.path.resolve(), target_is_directory=True)
+    os.replace(staged, link)  # atomic: a reader sees the old snapshot or the new one
     return {"CPB_DUCKDB_PATH": str(cfg.build_db), "CPB_SNAPSHOT_ID": sql_escape(snapshot.snapshot_id)}
 
 
 @dbt_assets(manifest=ensure_manifest(), project=DBT_PROJECT, dagster_dbt_translator=LayerTranslator())
 def cpb_dbt_models(context: AssetExecutionContext, settings: SettingsResource):
     cfg = settings.get()
-    env = link_inputs(cfg, current_snapshot(cfg))
+    snapshot = current_snapshot(cfg)
+    env = link_inputs(cfg, snapshot)
     cfg.build_db.parent.mkdir(parents=True, exist_ok=True)
     cfg.build_db.unlink(missing_ok=True)  # a fresh build: no table survives from an earlier run
     shutil.rmtree(cfg.quality_dir, ignore_errors=True)  # and its validation starts afresh
@@ -144,7 +141,8 @@ def cpb_dbt_models(context: AssetExecutionContext, settings: SettingsResource):
             kind = "tests" if type(dagster_event).__name__ == "AssetCheckResult" else "models and seeds"
             results[kind] = results.get(kind, 0) + 1
             yield dagster_event
-    built.raise_for_failure("build", log)
+    snapshot_files = {f"{inputs_dir(cfg) / 'snapshot'}/": f"snapshot {snapshot.snapshot_id}, file "}
+    built.raise_for_failure("build", log, snapshot_files)
     summary = ", ".join(f"{n} {kind}" for kind, n in sorted(results.items()))
     say(context, "transform", f"dbt build done in {time.monotonic() - started:.1f} s: {summary}")
     started = time.monotonic()

@@ -1,11 +1,13 @@
 """Live extraction: every BCH endpoint the warehouse reads, landed as one immutable raw snapshot.
 
 Layout and formats: ``raw/README.md``. Each response is checked for the shape downstream steps
-rely on before it is stored (every national-report answer must pass the analyzer's
-normalisation; the index must page to exactly ``numFound`` distinct records), so a bad response
-stops the run instead of being published for dbt to misread. Files go through
-:class:`SnapshotWriter`: a snapshot appears only once every endpoint succeeded, and a run whose
-files all equal the previous snapshot's is dropped, so unchanged source keeps the data version.
+rely on before it is stored (an analyzer export is a non-empty array of reports with a
+government; the index must page to exactly ``numFound`` distinct records), so a bad response
+stops the run instead of being published for dbt to misread. Answers are stored as received:
+dbt staging reads them with the analyzer's rules and stops the refresh on a shape it does not
+know. Files go through :class:`SnapshotWriter`: a snapshot appears only once every endpoint
+succeeded, and a run whose files all equal the previous snapshot's is dropped, so unchanged source
+keeps the data version.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
-from orchestration.answers import REPORT_META, AnswerShapeError, normalize_answer
 from orchestration.extract.client import BchClient, describe
 from orchestration.registry import Cycle, question_keys
 from orchestration.snapshot import Snapshot, SnapshotWriter, latest_snapshot_or_none
@@ -259,22 +260,12 @@ check_terms = partial(_check_records, what="thesaurus terms", required={"identif
 
 
 def check_reports(cycle_code: str, data, where: str) -> int:
-    """An analyzer export: reports with a government, every answer in a shape the analyzer normalises."""
+    """An analyzer export: a non-empty array of reports, each with a government."""
     count = _check_records(data, where, what=f"cycle {cycle_code} reports", required={"government": dict})
     for i, report in enumerate(data):
         government = report["government"].get("identifier")
         if not isinstance(government, str) or not government:
             raise ExtractError(f"{where}: cycle {cycle_code} report #{i} has no government.identifier")
-        for key, raw in report.items():
-            if key in REPORT_META:
-                continue
-            try:
-                normalize_answer(raw, where=f"cycle {cycle_code}, government {government}, question {key}")
-            except AnswerShapeError as exc:
-                raise ExtractError(
-                    f"{where}: {exc}. If the BCH really stores answers this way, teach "
-                    "orchestration/answers.py the shape (the analyzer's rules) and run the refresh again"
-                ) from exc
     return count
 
 

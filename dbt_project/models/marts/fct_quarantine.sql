@@ -1,14 +1,15 @@
 -- Every record the pipeline set aside, with where it came from and why: nothing is dropped without
--- a row here. Landing rejects (no government, no date, duplicate document), reports under a
--- government that is not a BCH country, and answers whose code is not an option of their question.
+-- a row here. Records that cannot be placed (no government, no date, duplicate document), reports
+-- under a government that is not a BCH country, and answers whose code is not an option of their
+-- question.
 with reports as (
     select * from {{ ref('int_national_reports_counted') }}
     where analysis_as_of = 'cutoff'  -- each report once
 ),
 
-landing as (
+unplaced_records as (
     select
-        'landing' as stage,
+        'record' as stage,
         snapshot_id,
         source_file,
         record_index,
@@ -55,7 +56,7 @@ unknown_answer_codes as (
     inner join reports on unknown.cycle_code = reports.cycle_code and unknown.document_id = reports.document_id
 )
 
-select * from landing
+select * from unplaced_records
 union all
 select * from unknown_governments
 union all

@@ -11,7 +11,7 @@ treaties as (
 countries as (
     select
         -- ids
-        lower(json ->> '$.code') as country_code,
+        {{ country_code("json ->> '$.code'") }} as country_code,
         -- attributes
         coalesce(json ->> '$.name.en', json ->> '$.code') as name
     from source

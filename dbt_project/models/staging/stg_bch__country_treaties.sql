@@ -8,7 +8,7 @@ with source as (
 
 treaties as (
     select
-        lower(json ->> '$.code') as country_code,
+        {{ country_code("json ->> '$.code'") }} as country_code,
         unnest(json_keys(json -> '$.treaties')) as treaty_code,
         json -> '$.treaties' as treaties
     from source

@@ -20,7 +20,7 @@ renamed as (
         doc ->> '$.identifier_s' as record_id,
         doc ->> '$.uniqueIdentifier_s' as unique_identifier,
         doc ->> '$.schema_s' as record_schema,
-        lower(doc ->> '$.government_s') as party_code,
+        {{ country_code("doc ->> '$.government_s'") }} as party_code,
         -- attributes
         doc ->> '$.title_s' as title,
         cast(coalesce(doc -> '$.decisionTypes_ss', '[]') as varchar[]) as decision_types,

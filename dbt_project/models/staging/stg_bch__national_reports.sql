@@ -1,20 +1,18 @@
-with source as (
-    select * from {{ source('landing', 'national_reports') }}
-),
-
-renamed as (
-    select
-        -- ids
-        cycle_code,
-        document_id,
-        government_code as party_code,
-        -- dates
-        report_date,
-        -- lineage
-        snapshot_id,
-        source_file,
-        record_index
-    from source
+-- One row per national report that can be placed: a government, a document id and a date.
+with records as (
+    select * from {{ ref('stg_bch__national_report_records') }}
 )
 
-select * from renamed
+select
+    -- ids
+    cycle_code,
+    document_id,
+    party_code,
+    -- dates
+    report_date,
+    -- lineage
+    snapshot_id,
+    source_file,
+    record_index
+from records
+where rejected_field is null

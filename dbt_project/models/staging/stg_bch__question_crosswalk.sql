@@ -1,5 +1,5 @@
 with source as (
-    select * from {{ source('landing', 'question_crosswalk') }}
+    select * from {{ source('registry', 'question_crosswalk') }}
 )
 
 select

@@ -22,7 +22,7 @@ renamed as (
     select
         region_identifier,
         region_name,
-        lower(unnest(cast(member_codes as varchar[]))) as country_code
+        {{ country_code('unnest(cast(member_codes as varchar[]))') }} as country_code
     from members
 )
 

@@ -1,0 +1,120 @@
+-- One row per record of every cycle's analyzer export (`national_reports/<cycle_code>.json`), the
+-- report's JSON kept whole, with why it cannot be placed, if so: no government, no document id,
+-- no date that reads as a date, a document id already seen in the same export. A file that is not
+-- a JSON array, or an empty one, stops the build naming the snapshot and file: read as it is it
+-- would publish 0 of 0 everywhere.
+with source as (
+    select
+        json as export,
+        regexp_extract(filename, '(national_reports/[^/]+)$', 1) as source_file
+    from {{ source('bch', 'national_reports') }}
+),
+
+exports as (
+    select
+        source_file,
+        export
+    from source
+    where case
+        when coalesce(json_type(export), '') != 'ARRAY'
+            then
+                error(
+                    'snapshot {{ snapshot_id() }}, ' || source_file || ': expected a JSON array of reports, got '
+                    || coalesce(json_type(export), 'nothing')
+                )
+        when json_array_length(export) = 0
+            then
+                error(
+                    'snapshot {{ snapshot_id() }}, ' || source_file || ': the export holds no reports; an empty '
+                    || 'analyzer export is refused (nothing is published). If the cycle has no reports yet, leave '
+                    || 'it out of the snapshot'
+                )
+        else true
+    end
+),
+
+records as (
+    select
+        exports.source_file,
+        cast(record.key as integer) as record_index,
+        record.value as report,
+        record.type as record_type
+    from exports, json_each(exports.export) as record
+),
+
+parsed as (
+    select
+        *,
+        -- the file's name up to its first dot
+        regexp_extract(source_file, '^national_reports/([^.]*)', 1) as cycle_code,
+        case
+            when json_type(report -> '$.government.identifier') = 'VARCHAR'
+                then nullif({{ country_code("report ->> '$.government.identifier'") }}, '')
+        end as party_code,
+        nullif(report ->> '$.documentId', '') as document_id,
+        -- a string, or Mongo's extended JSON {"$date": "..."}
+        coalesce(report -> '$.date."$date"', report -> '$.date') as date_json
+    from records
+),
+
+checked as (
+    select
+        *,
+        case
+            when json_type(date_json) = 'VARCHAR' then {{ utc_date("date_json ->> '$'", strict=false) }}
+        end as report_date
+    from parsed
+),
+
+placed as (
+    select
+        *,
+        record_type = 'OBJECT'
+        and party_code is not null
+        and document_id is not null
+        and report_date is not null as is_complete
+    from checked
+),
+
+reasons as (
+    select
+        *,
+        -- an earlier complete record of the same export has the same document id
+        coalesce(
+            count(*) filter (where is_complete) over (
+                partition by source_file, document_id order by record_index
+                rows between unbounded preceding and 1 preceding
+            ) > 0,
+            false
+        ) as is_duplicate
+    from placed
+)
+
+select
+    -- ids
+    cycle_code,
+    document_id,
+    party_code,
+    -- dates
+    report_date,
+    -- the record
+    report,
+    case
+        when record_type != 'OBJECT' then ''
+        when party_code is null then 'government.identifier'
+        when document_id is null then 'documentId'
+        when report_date is null then 'date'
+        when is_duplicate then 'documentId'
+    end as rejected_field,
+    case
+        when record_type != 'OBJECT' then 'report is not a JSON object'
+        when party_code is null then 'missing government'
+        when document_id is null then 'missing documentId'
+        when report_date is null then 'missing or unparseable date ' || coalesce(cast(date_json as varchar), 'null')
+        when is_duplicate then 'duplicate documentId ' || document_id || ' in the same export'
+    end as rejection_reason,
+    -- lineage
+    '{{ snapshot_id() }}' as snapshot_id,
+    source_file,
+    record_index
+from reasons
