@@ -19,37 +19,69 @@ with reports as (
     where rejected_field is null  -- the reports of stg_bch__national_reports
 ),
 
-questions as (
+-- Lists are unnested, not walked with a lateral json_each: a lateral join carries the whole report
+-- along with each of its answers (gigabytes at ten times the embedded data).
+report_maps as (
     select
-        reports.*,
-        question.key as question_key,
-        question.value as answer
-    from reports, json_each(reports.report) as question
-    -- fields of a report that are not answers
+        cycle_code,
+        document_id,
+        party_code,
+        source_file,
+        cast(report as map (varchar, json)) as answer_by_key
+    from reports
+),
+
+entries as (
+    select
+        cycle_code,
+        document_id,
+        party_code,
+        source_file,
+        unnest(map_keys(answer_by_key)) as question_key,
+        unnest(map_values(answer_by_key)) as answer
+    from report_maps
+),
+
+questions as (
+    select *
+    from entries
+    -- fields of a report that are not answers; a JSON null arrives as SQL null
     where
-        question.key not in ('government', 'documentId', 'date', '_id', 'realm', 'header')
-        and cast(question.value as varchar) not in ('null', '""', '[]', '{}')
+        question_key not in ('government', 'documentId', 'date', '_id', 'realm', 'header')
+        and answer is not null
+        and cast(answer as varchar) not in ('""', '[]', '{}')
+),
+
+element_lists as (
+    select
+        *,
+        cast(
+            case
+                when json_type(answer) = 'ARRAY' then answer
+                when json_type(answer -> '$.options') = 'ARRAY' then answer -> '$.options'
+                else json_array(answer)
+            end as json[]
+        ) as element_list
+    from questions
 ),
 
 elements as (
     select
-        questions.*,
-        cast(element.key as integer) as element_index,
-        element.value as element
-    from questions, json_each(
-        case
-            when json_type(questions.answer) = 'ARRAY' then questions.answer
-            when json_type(questions.answer -> '$.options') = 'ARRAY' then questions.answer -> '$.options'
-            else json_array(questions.answer)
-        end
-    ) as element
+        cycle_code,
+        document_id,
+        party_code,
+        source_file,
+        question_key,
+        unnest(element_list) as element,
+        generate_subscripts(element_list, 1) as element_index
+    from element_lists
 ),
 
 read_as as (
     select
         *,
         case
-            when json_type(element) = 'NULL' or cast(element as varchar) = '""' then 'nothing'
+            when element is null or cast(element as varchar) = '""' then 'nothing'  -- null: JSON null
             when {{ is_scalar('element') }} then 'value'
             when json_type(element) != 'OBJECT' then 'unknown'
             when json_exists(element, '$.value')

@@ -33,13 +33,28 @@ exports as (
     end
 ),
 
+-- the array as a list, unnested beside its subscripts: a lateral json_each would carry the whole
+-- export along with each of its records (gigabytes for an export of a few megabytes)
+export_lists as (
+    select
+        source_file,
+        cast(export as json[]) as reports
+    from exports
+),
+
 records as (
     select
-        exports.source_file,
-        cast(record.key as integer) as record_index,
-        record.value as report,
-        record.type as record_type
-    from exports, json_each(exports.export) as record
+        source_file,
+        unnest(reports) as report,
+        cast(generate_subscripts(reports, 1) - 1 as integer) as record_index
+    from export_lists
+),
+
+typed_records as (
+    select
+        *,
+        json_type(report) as record_type
+    from records
 ),
 
 parsed as (
@@ -54,7 +69,7 @@ parsed as (
         nullif(report ->> '$.documentId', '') as document_id,
         -- a string, or Mongo's extended JSON {"$date": "..."}
         coalesce(report -> '$.date."$date"', report -> '$.date') as date_json
-    from records
+    from typed_records
 ),
 
 checked as (
