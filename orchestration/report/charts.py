@@ -124,8 +124,8 @@ def timeliness_chart(rows: list[dict]) -> dict:
         }
         for row in rows
     ]
-    return (
-        alt.Chart(alt.Data(values=values), title="Parties that had filed, by days after the deadline")
+    spec = (
+        alt.Chart(alt.Data(name="timeliness"), title="Parties that had filed, by days after the deadline")
         .mark_line()
         .encode(
             x=alt.X("days:Q", title="days after the deadline"),
@@ -136,3 +136,6 @@ def timeliness_chart(rows: list[dict]) -> dict:
         .properties(width=2 * WIDTH, height=HEIGHT + 60)
         .to_dict(validate=False)
     )
+    # the rows go in after altair: it would wrap each of them (thousands) in its schema classes first
+    spec["data"] = {"values": values}
+    return spec
