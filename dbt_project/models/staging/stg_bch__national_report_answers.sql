@@ -77,6 +77,15 @@ elements as (
     from element_lists
 ),
 
+-- the "value" of an object element, extracted once: each JSON function call parses its input again
+parts as (
+    select
+        *,
+        json_exists(element, '$.value') as has_value,
+        element -> '$.value' as inner_value
+    from elements
+),
+
 read_as as (
     select
         *,
@@ -84,11 +93,11 @@ read_as as (
             when element is null or cast(element as varchar) = '""' then 'nothing'  -- null: JSON null
             when {{ is_scalar('element') }} then 'value'
             when json_type(element) != 'OBJECT' then 'unknown'
-            when json_exists(element, '$.value')
+            when has_value
                 then
                     case
-                        when {{ is_scalar("element -> '$.value'") }} then 'value with text'
-                        when {{ is_multilingual("element -> '$.value'") }} then 'text in value'
+                        when {{ is_scalar('inner_value') }} then 'value with text'
+                        when {{ is_multilingual('inner_value') }} then 'text in value'
                         else 'unknown'
                     end
             when json_type(element -> '$.identifier') = 'VARCHAR' then 'identifier with text'
@@ -100,7 +109,7 @@ read_as as (
             {{ free_text("element -> '$.details'") }},
             {{ free_text("element -> '$.customValue'") }}
         ) as typed_text
-    from elements
+    from parts
 ),
 
 normalised as (
@@ -115,13 +124,13 @@ normalised as (
         shape,
         case shape
             when 'value' then {{ scalar_text('element') }}
-            when 'value with text' then {{ scalar_text("element -> '$.value'") }}
+            when 'value with text' then {{ scalar_text('inner_value') }}
             when 'identifier with text' then element ->> '$.identifier'
         end as answer_value,
         case shape
             when 'value with text' then typed_text
             when 'identifier with text' then typed_text
-            when 'text in value' then {{ free_text("element -> '$.value'") }}
+            when 'text in value' then {{ free_text('inner_value') }}
             when 'text' then {{ free_text('element') }}
         end as answer_text
     from read_as
