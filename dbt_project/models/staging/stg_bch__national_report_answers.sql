@@ -67,11 +67,7 @@ element_lists as (
 
 elements as (
     select
-        cycle_code,
-        document_id,
-        party_code,
-        source_file,
-        question_key,
+        * exclude (answer, element_list),
         unnest(element_list) as element,
         generate_subscripts(element_list, 1) as element_index
     from element_lists
