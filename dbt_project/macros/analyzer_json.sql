@@ -1,8 +1,10 @@
 {#- The BCH report analyzer's reading of an answer's JSON, as SQL expressions over a DuckDB JSON value.
     Used by stg_bch__national_report_answers; the cases are listed in its header. -#}
 
-{#- The analyzer's languages of a multilingual string ({"en": "...", "fr": "..."}). -#}
-{% macro analyzer_languages() %}['en', 'fr', 'es', 'ar', 'ru', 'zh']{% endmacro %}
+{#- The analyzer's languages of a multilingual string ({"en": "...", "fr": "..."}), as a SQL list. -#}
+{% macro analyzer_languages() -%}
+    [{% for language in var('analyzer_languages') %}'{{ language }}'{{ ", " if not loop.last }}{% endfor %}]
+{%- endmacro %}
 
 {#- Whitespace off both ends, as Python's str.strip (DuckDB's trim only takes spaces). -#}
 {% macro strip_whitespace(text) -%}
@@ -28,7 +30,7 @@
     case
         when json_type({{ json }}) = 'VARCHAR' then nullif({{ strip_whitespace(json ~ " ->> '$'") }}, '')
         when {{ is_multilingual(json) }} then coalesce(
-            {%- for language in ['en', 'ar', 'es', 'fr', 'ru', 'zh'] %}
+            {%- for language in ['en'] + (var('analyzer_languages') | sort) %}
             nullif({{ strip_whitespace(json ~ " ->> '$." ~ language ~ "'") }}, ''){{ "," if not loop.last }}
             {%- endfor %}
         )

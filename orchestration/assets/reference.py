@@ -15,6 +15,7 @@ from orchestration.registry import load_cycles
 from orchestration.resources import SettingsResource
 
 
+# after the raw stage, though it reads no snapshot file: when raw stops an unchanged run, this is skipped
 @asset(key=["registry", "question_crosswalk"], deps=[["bch", "national_reports"]], group_name="reference")
 def question_crosswalk(context: AssetExecutionContext, settings: SettingsResource) -> MaterializeResult:
     """Every cycle's question keys in the catalogue's 4th-report keys, from the registry's mapping files."""
