@@ -31,7 +31,7 @@ grid as (
         facts.analysis_as_of,
         regions.region_code
     from facts
-    cross join {{ ref('dim_region') }} as regions
+    cross join {{ ref('int_regions') }} as regions
 ),
 
 counts as (
