@@ -44,10 +44,10 @@ dbt: $(STAMP)
 	$(BIN)/cpb dbt $(ARGS)
 
 # The UI and daemon on the code location `orchestration` (pyproject's [tool.dagster]); its instance
-# (runs, schedules) lives under the git-ignored warehouse folder, not in the repository.
+# (runs, schedules) is the one `cpb refresh` records in: DAGSTER_HOME, or the git-ignored
+# warehouse/dagster_home, with the dagster.yaml orchestration/instance.py writes.
 dev: $(STAMP)
-	mkdir -p warehouse/dagster_home
-	DAGSTER_HOME=$(CURDIR)/warehouse/dagster_home $(BIN)/dagster dev
+	DAGSTER_HOME=$$($(BIN)/python -m orchestration.instance) $(BIN)/dagster dev
 
 clean:
 	rm -rf warehouse dbt_project/target dbt_project/logs

@@ -136,8 +136,9 @@ def run_refresh_job(settings: Settings, force: bool = False, accept_changes: boo
         "force": force,
         "accept_changes": accept_changes,
     }
-    home = settings.dagster_home_dir  # the instance `make dev` shows: its UI lists this run
-    home.mkdir(parents=True, exist_ok=True)
+    from orchestration.instance import prepare_home
+
+    home = prepare_home(settings.dagster_home_dir)  # the instance `make dev` shows: its UI lists this run
     with DagsterInstance.from_ref(InstanceRef.from_dir(str(home))) as instance:
         result = defs.resolve_job_def("refresh").execute_in_process(
             run_config={**QUIET_LOGS, "resources": {"settings": {"config": config}}},

@@ -25,3 +25,18 @@ def test_every_model_seed_and_column_is_documented(embedded_run):
         assert columns, f"{node['name']} was not built into {node['schema']}"
         missing += [f"{node['name']}.{c}" for c in columns if c not in documented]
     assert not missing, "undocumented in YAML:\n" + "\n".join(missing)
+
+
+def test_published_docs_show_each_models_compiled_sql(embedded_run):
+    """The docs page is generated from the build's manifest without compiling again (--no-compile):
+    the SQL dbt ran must still be on it, every ref resolved to a table of the build."""
+    page = (embedded_run.warehouse_dir / "published" / "docs" / "index.html").read_text()
+    start = page.index('manifest:{"metadata"') + len("manifest:")
+    manifest, _ = json.JSONDecoder().raw_decode(page, start)
+    models = {n["name"]: n for n in manifest["nodes"].values() if n["resource_type"] == "model"}
+    assert len(models) >= 40
+    not_compiled = [name for name, n in models.items() if not n.get("compiled_code")]
+    assert not not_compiled, f"no compiled SQL on the docs page for {not_compiled}"
+    status = models["indicator_status"]["compiled_code"]
+    assert "{{" not in status and "ref(" not in status
+    assert '"intermediate"."int_indicator_shares"' in status

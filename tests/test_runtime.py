@@ -77,9 +77,20 @@ def test_cli_runs_are_recorded_in_the_dagster_home_the_ui_reads_and_dbt_runs_on_
     good_snapshot(pipeline, "20200101T000000Z")
     assert pipeline.refresh() == 0
     home = pipeline.warehouse_dir / "dagster_home"  # DAGSTER_HOME unset: under the warehouse, as `make dev`
-    with DagsterInstance.from_ref(InstanceRef.from_dir(str(home))) as instance:
-        runs = instance.get_runs()
-        assert [(r.job_name, r.status.value) for r in runs] == [("refresh", "SUCCESS")]
-        assert instance.get_latest_materialization_event(PUBLISHED) is not None
+    assert "PooledSqliteEventLogStorage" in (home / "dagster.yaml").read_text()
+    # read as the UI reads it (the home's dagster.yaml), and by Dagster's own default storage
+    for config in ("dagster.yaml", "no-such-file.yaml"):
+        ref = InstanceRef.from_dir(str(home), config_filename=config)
+        with DagsterInstance.from_ref(ref) as instance:
+            runs = instance.get_runs()
+            assert [(r.job_name, r.status.value) for r in runs] == [("refresh", "SUCCESS")]
+            assert instance.get_latest_materialization_event(PUBLISHED) is not None
+            events = instance.all_logs(runs[0].run_id)
+            checks = [
+                e
+                for e in events
+                if e.dagster_event_type and e.dagster_event_type.value == "ASSET_CHECK_EVALUATION"
+            ]
+            assert len(checks) > 100  # a check result per dbt test, and the GX checks
     # dbt by hand on the same landed snapshot and build file, without writing --vars
     assert cli.main(["dbt", "build", "--select", "dim_region"]) == 0

@@ -155,9 +155,14 @@ def cpb_dbt_models(context: AssetExecutionContext, settings: SettingsResource):
 
 
 def write_docs_site(env: dict, dbt_vars: dict, target_path: Path, manifest, out_dir: Path, log: Path) -> None:
-    """The dbt docs of this build as one self-contained page (``--static``), published as docs/."""
+    """The dbt docs of this build as one self-contained page (``--static``), published as docs/.
+
+    ``manifest`` is the one ``dbt build`` just ran, which holds every node's compiled SQL by now, so
+    ``--no-compile`` skips compiling the project a second time (issue 15: 5-8 s -> under 1 s); the
+    page still shows each model's compiled code.
+    """
     docs = run_dbt(
-        ["docs", "generate", "--static"],
+        ["docs", "generate", "--static", "--no-compile"],
         target_path=target_path,
         dbt_vars=dbt_vars,
         env=env,
