@@ -248,3 +248,21 @@ def test_as_of_figures_and_timeliness_are_shown_as_in_the_marts(run, index):
             "where is_comparison_day and region_code = 'global'"
         )
     )
+
+
+def test_the_vega_script_is_bundled_once_and_kept_with_the_build(run, report_dir):
+    """The refresh kept vl-convert's bundle beside the build file; the page inlines that file."""
+    (cached,) = (run.warehouse_dir / "build").glob("vega-bundle-*-vl*.js")
+    script = cached.read_text()
+    assert "vegaEmbed" in script and len(script) > 500_000
+    assert script.replace("</script", "<\\/script") in (report_dir / "index.html").read_text()
+
+
+def test_a_kept_vega_script_is_read_not_bundled_again(tmp_path):
+    from orchestration.report.charts import javascript
+
+    first = javascript(tmp_path)
+    (cached,) = tmp_path.glob("vega-bundle-*.js")
+    cached.write_text(first + "// kept")  # what a second call returns proves it read the file
+    assert javascript(tmp_path) == first + "// kept"
+    assert [p.name for p in tmp_path.iterdir()] == [cached.name]  # no partial file left behind

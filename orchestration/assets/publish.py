@@ -1,5 +1,7 @@
 """Stage 5, publish: validated marts swapped into warehouse/published/ for BI tools."""
 
+from functools import partial
+
 import duckdb
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
@@ -62,8 +64,8 @@ def published_marts(context: AssetExecutionContext, settings: SettingsResource) 
         report=report_markdown,
         docs_site=cfg.build_docs_dir,
         quality_site=site,
-        # the question texts are seeds of the build, not marts
-        report_site=build_report,
+        # the question texts are seeds of the build, not marts; the Vega script is kept with the build
+        report_site=partial(build_report, cache_dir=cfg.build_db.parent),
     )
     say(context, "publish", f"{len(record['tables'])} tables -> {cfg.published_db}")
     say(context, "publish", f"report -> {cfg.published_dir / 'report' / 'index.html'}")

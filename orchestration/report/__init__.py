@@ -12,13 +12,13 @@ from pathlib import Path
 from orchestration.report import pages, queries, workbook
 
 
-def build_report(published_db: Path, publication: dict, folder: Path) -> Path:
-    """Write the report into ``folder``; returns index.html."""
+def build_report(published_db: Path, publication: dict, folder: Path, cache_dir: Path | None = None) -> Path:
+    """Write the report into ``folder``; returns index.html. ``cache_dir`` keeps the Vega script."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     data = queries.load(published_db)
     publication = {**publication, "snapshot_finished_at": _snapshot_finished(publication)}
-    index, *_ = pages.render(data, publication, folder)
+    index, *_ = pages.render(data, publication, folder, cache_dir)
     for assessment in data["assessments"]:
         workbook.write(
             assessment, data["regions"], publication, folder / f"{assessment['assessment_code']}.xlsx"

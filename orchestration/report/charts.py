@@ -6,7 +6,9 @@ JavaScript itself (vl-convert's bundle), so it draws them opened from disk with 
 
 from __future__ import annotations
 
+import os
 from functools import cache
+from pathlib import Path
 
 import altair as alt
 import vl_convert
@@ -22,10 +24,23 @@ VALUE_TITLES = {
 }
 
 
-def javascript() -> str:
-    """Vega, Vega-Lite and vega-embed in one classic script (globals ``vegaEmbed``, ``vega``)."""
+def javascript(cache_dir: Path | None = None) -> str:
+    """Vega, Vega-Lite and vega-embed in one classic script (globals ``vegaEmbed``, ``vega``).
+
+    vl-convert bundles the script anew in each process (2-3 s, the same 0.9 MB every time for a
+    given vl-convert and Vega-Lite version); with ``cache_dir`` the bundle is kept there under those
+    versions, so a refresh bundles it only after an upgrade.
+    """
     major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
-    return vl_convert.javascript_bundle(vl_version=major_minor)
+    if cache_dir is None:
+        return vl_convert.javascript_bundle(vl_version=major_minor)
+    cached = Path(cache_dir) / f"vega-bundle-{vl_convert.__version__}-vl{major_minor}.js"
+    if not cached.is_file():
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_name(f".{cached.name}.{os.getpid()}")
+        partial.write_text(vl_convert.javascript_bundle(vl_version=major_minor))
+        os.replace(partial, cached)  # a reader sees the whole bundle or none
+    return cached.read_text()
 
 
 def indicator_chart(indicator: dict, regions: list[dict], labels: dict[str, str]) -> dict | None:

@@ -39,8 +39,10 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def render(data: dict, publication: dict, folder: Path) -> list[Path]:
-    """Write index.html and every drill-down page into ``folder``; returns the pages written."""
+def render(data: dict, publication: dict, folder: Path, cache_dir: Path | None = None) -> list[Path]:
+    """Write index.html and every drill-down page into ``folder``; returns the pages written.
+
+    ``cache_dir`` keeps the Vega script between runs (:func:`charts.javascript`)."""
     env = environment()
     specs, written = {}, []
     for assessment in data["assessments"]:
@@ -64,7 +66,7 @@ def render(data: dict, publication: dict, folder: Path) -> list[Path]:
             publication=publication,
             regions=data["regions"],
             specs=specs,
-            vega_js=Markup(charts.javascript().replace("</script", "<\\/script")),
+            vega_js=Markup(charts.javascript(cache_dir).replace("</script", "<\\/script")),
         )
     )
     return [index, *written]
