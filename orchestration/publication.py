@@ -168,7 +168,9 @@ def _copy_marts(build_db: Path, new_db: Path, new_parquet: Path, tables: list[st
     """Copy each mart with its types, NOT NULL, primary key and comments, and write it to Parquet.
 
     ``create table as select`` would drop comments and constraints, so each table is created from
-    the build's own catalogue first, then filled. Returns the row count of each table.
+    the build's own catalogue first, then filled, and its primary key added once the rows are in:
+    DuckDB builds the key's index in one pass then, instead of row by row as it inserts (3.2 M
+    answers: 12.3 s -> 7.3 s). Returns the row count of each table.
     """
     import duckdb  # here, not at the top: the unchanged path of `cpb refresh` never loads it
 
@@ -178,8 +180,10 @@ def _copy_marts(build_db: Path, new_db: Path, new_parquet: Path, tables: list[st
         con.execute(f"attach '{sql_escape(new_db)}' as pub (storage_version '{STORAGE_VERSION}')")
         con.execute("create schema pub.marts")
         for table in tables:
-            comment, descriptions = _create_like_build(con, table)
+            comment, descriptions, key = _create_like_build(con, table)
             con.execute(f"insert into pub.marts.{table} select * from build.marts.{table}")
+            if key:
+                con.execute(f"alter table pub.marts.{table} add primary key ({', '.join(map(_name, key))})")
             rows[table] = con.execute(f"select count(*) from pub.marts.{table}").fetchone()[0]
             _write_parquet(con, table, comment, descriptions, new_parquet / table)
         con.execute("detach pub")
@@ -187,8 +191,9 @@ def _copy_marts(build_db: Path, new_db: Path, new_parquet: Path, tables: list[st
     return rows
 
 
-def _create_like_build(con, table: str) -> tuple[str, dict[str, str]]:
-    """``pub.marts.<table>`` as the build declares it; returns its comment and its columns' comments."""
+def _create_like_build(con, table: str) -> tuple[str, dict[str, str], list[str]]:
+    """``pub.marts.<table>`` as the build declares it, but its primary key; returns its comment, its
+    columns' comments and the key's columns (added once the table is filled)."""
     where = "database_name = 'build' and schema_name = 'marts' and table_name = ?"
     columns = con.execute(
         f"select column_name, data_type, is_nullable, comment from duckdb_columns() where {where} "
@@ -202,13 +207,11 @@ def _create_like_build(con, table: str) -> tuple[str, dict[str, str]]:
     ).fetchall()
     (comment,) = con.execute(f"select comment from duckdb_tables() where {where}", [table]).fetchone()
     definitions = [f"{_name(c)} {kind}{'' if nullable else ' not null'}" for c, kind, nullable, _ in columns]
-    if key:
-        definitions.append(f"primary key ({', '.join(_name(c) for c in key[0][0])})")
     con.execute(f"create table pub.marts.{table} ({', '.join(definitions)})")
     con.execute(f"comment on table pub.marts.{table} is '{sql_escape(comment or '')}'")
     for column, _, _, text in columns:
         con.execute(f"comment on column pub.marts.{table}.{_name(column)} is '{sql_escape(text or '')}'")
-    return comment or "", {column: text or "" for column, _, _, text in columns}
+    return comment or "", {column: text or "" for column, _, _, text in columns}, key[0][0] if key else []
 
 
 def _write_parquet(con, table: str, comment: str, descriptions: dict[str, str], folder: Path) -> None:
