@@ -50,10 +50,16 @@ def _write_ahead(dbapi_connection, _record) -> None:
 
 
 class PooledSqliteEventLogStorage(SqliteEventLogStorage):
-    """Dagster's SQLite event log (one file per run plus an index), with an engine kept per file."""
+    """Dagster's SQLite event log (one file per run plus an index), with an engine kept per file.
+
+    Only the most recently used files keep theirs (the index and the run being written, while a
+    refresh runs): the UI and the daemon live for days and read the files of many runs.
+    """
+
+    OPEN_FILES = 4
 
     def __init__(self, base_dir: str, inst_data=None):
-        self._engines: dict = {}
+        self._engines: dict = {}  # shard -> engine, least recently used first
         super().__init__(base_dir, inst_data)
 
     @classmethod
@@ -63,7 +69,7 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     @contextmanager
     def _connect(self, shard: str):
         with self._db_lock:
-            engine = self._engines.get(shard)
+            engine = self._engines.pop(shard, None)
             if engine is None:
                 engine = create_engine(
                     self.conn_string_for_shard(shard),
@@ -73,7 +79,9 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
                 if shard not in self._initialized_dbs:
                     self._initdb(engine)
                     self._initialized_dbs.add(shard)
-                self._engines[shard] = engine
+            self._engines[shard] = engine
+            while len(self._engines) > self.OPEN_FILES:  # no connection is out: the lock is held
+                self._engines.pop(next(iter(self._engines))).dispose()
             with engine.connect() as conn, conn.begin():
                 yield conn
 
