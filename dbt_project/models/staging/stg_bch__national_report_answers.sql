@@ -73,13 +73,29 @@ elements as (
     from element_lists
 ),
 
--- the "value" of an object element, extracted once: each JSON function call parses its input again
-parts as (
+-- each element parsed once: an object's members the analyzer reads, as JSON (null when absent);
+-- every JSON function call parses its input again, and most elements are objects
+objects as (
     select
         *,
-        json_exists(element, '$.value') as has_value,
-        element -> '$.value' as inner_value
+        json_type(element) as element_type,
+        json_transform(
+            element,
+            '{"value": "JSON", "identifier": "JSON", "additionalInformation": "JSON", "details": "JSON",
+            "customValue": "JSON"}'
+        ) as members
     from elements
+),
+
+parts as (
+    select
+        * exclude (members),
+        struct_extract(members, 'value') as inner_value,
+        struct_extract(members, 'identifier') as identifier,
+        struct_extract(members, 'additionalInformation') as additional_information,
+        struct_extract(members, 'details') as details,
+        struct_extract(members, 'customValue') as custom_value
+    from objects
 ),
 
 read_as as (
@@ -87,24 +103,20 @@ read_as as (
         *,
         case
             when element is null or cast(element as varchar) = '""' then 'nothing'  -- null: JSON null
-            when {{ is_scalar('element') }} then 'value'
-            when json_type(element) != 'OBJECT' then 'unknown'
-            when has_value
+            when element_type in ('VARCHAR', 'BOOLEAN', 'UBIGINT', 'BIGINT', 'DOUBLE') then 'value'
+            when element_type != 'OBJECT' then 'unknown'
+            when inner_value is not null
                 then
                     case
                         when {{ is_scalar('inner_value') }} then 'value with text'
                         when {{ is_multilingual('inner_value') }} then 'text in value'
                         else 'unknown'
                     end
-            when json_type(element -> '$.identifier') = 'VARCHAR' then 'identifier with text'
+            when json_exists(element, '$.value') then 'unknown'  -- {"value": null}
+            when json_type(identifier) = 'VARCHAR' then 'identifier with text'
             when {{ is_multilingual('element') }} then 'text'
             else 'unknown'
-        end as shape,
-        coalesce(
-            {{ free_text("element -> '$.additionalInformation'") }},
-            {{ free_text("element -> '$.details'") }},
-            {{ free_text("element -> '$.customValue'") }}
-        ) as typed_text
+        end as shape
     from parts
 ),
 
@@ -121,13 +133,17 @@ normalised as (
         case shape
             when 'value' then {{ scalar_text('element') }}
             when 'value with text' then {{ scalar_text('inner_value') }}
-            when 'identifier with text' then element ->> '$.identifier'
+            when 'identifier with text' then identifier ->> '$'
         end as answer_value,
-        case shape
-            when 'value with text' then typed_text
-            when 'identifier with text' then typed_text
-            when 'text in value' then {{ free_text('inner_value') }}
-            when 'text' then {{ free_text('element') }}
+        case
+            when shape in ('value with text', 'identifier with text')
+                then coalesce(
+                    {{ free_text('additional_information') }},
+                    {{ free_text('details') }},
+                    {{ free_text('custom_value') }}
+                )
+            when shape = 'text in value' then {{ free_text('inner_value') }}
+            when shape = 'text' then {{ free_text('element') }}
         end as answer_text
     from read_as
 ),
