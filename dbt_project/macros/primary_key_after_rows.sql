@@ -1,0 +1,20 @@
+{#- A contracted table's primary key, added once its rows are in.
+
+    dbt creates a contracted table with its constraints, then inserts the model's rows; DuckDB then
+    builds the key's index row by row as it inserts, but in one pass when the key is added to a
+    filled table (fct_report_answer at x30: 7.7 s -> 5.6 s). So the marts' DDL leaves the
+    model-level primary key out, and their post-hook (dbt_project.yml) adds it: the build fails on a
+    duplicate key as before, and the key is in the catalogue the publish step copies from. -#}
+
+{#- dbt's column list and constraints (dbt-adapters' table_columns_and_constraints), but the primary key. -#}
+{% macro duckdb__get_table_columns_and_constraints() -%}
+    {%- set columns = adapter.render_raw_columns_constraints(raw_columns=model['columns']) -%}
+    {%- set others = model['constraints'] | rejectattr('type', 'equalto', 'primary_key') | list -%}
+    ({{ (columns + adapter.render_raw_model_constraints(raw_constraints=others)) | join(', ') }})
+{%- endmacro %}
+
+{% macro add_primary_key() -%}
+    {%- for key in model['constraints'] if key['type'] == 'primary_key' -%}
+        alter table {{ this }} add primary key ({{ key['columns'] | join(', ') }})
+    {%- endfor -%}
+{%- endmacro %}

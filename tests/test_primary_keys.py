@@ -1,0 +1,84 @@
+"""The marts' primary keys: added once a contracted table is filled (macros/primary_key_after_rows.sql),
+still in the catalogue, and still refusing a duplicate key. Run on a copy of the dbt project's
+configuration and macros with two small marts of its own, so the real contract, dispatch and post-hook
+settings are the ones tested."""
+
+import shutil
+
+import duckdb
+import pytest
+
+from orchestration.dbt_runner import DBT_PROJECT_DIR, run_dbt
+
+MODELS = """
+version: 2
+models:
+  - name: keyed
+    config: {contract: {enforced: true}}
+    constraints:
+      - type: primary_key
+        columns: [cycle_code, party_code]
+    columns:
+      - {name: cycle_code, data_type: varchar, constraints: [{type: not_null}]}
+      - {name: party_code, data_type: varchar, constraints: [{type: not_null}]}
+      - {name: n, data_type: integer}
+  - name: keyed_twice
+    config: {contract: {enforced: true}}
+    constraints:
+      - type: primary_key
+        columns: [cycle_code, party_code]
+    columns:
+      - {name: cycle_code, data_type: varchar}
+      - {name: party_code, data_type: varchar}
+"""
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    root = tmp_path_factory.mktemp("keys")
+    project = root / "dbt_project"
+    project.mkdir()
+    for name in ("dbt_project.yml", "profiles.yml"):
+        shutil.copy(DBT_PROJECT_DIR / name, project / name)
+    shutil.copytree(DBT_PROJECT_DIR / "macros", project / "macros")
+    marts = project / "models" / "marts"
+    marts.mkdir(parents=True)
+    (marts / "_models.yml").write_text(MODELS)
+    # two Parties in nr4, one of them again in nr5: (cycle, party) is unique
+    (marts / "keyed.sql").write_text(
+        "select * from (values ('nr4', 'ke', 1), ('nr4', 'mx', 2), ('nr5', 'ke', 3)) "
+        "as t(cycle_code, party_code, n)"
+    )
+    # the same Party twice in one cycle: the key's one duplicate
+    (marts / "keyed_twice.sql").write_text(
+        "select * from (values ('nr4', 'ke'), ('nr4', 'ke')) as t(cycle_code, party_code)"
+    )
+    return project
+
+
+def build(project, model, monkeypatch):
+    db = project.parent / "keys.duckdb"
+    monkeypatch.setattr("orchestration.dbt_runner.DBT_PROJECT_DIR", project)
+    result = run_dbt(["run", "-s", model], target_path=project / "target", env={"CPB_DUCKDB_PATH": str(db)})
+    return result, db
+
+
+def test_a_filled_mart_has_its_primary_key(project, monkeypatch):
+    result, db = build(project, "keyed", monkeypatch)
+    assert result.success, result.failures
+    with duckdb.connect(str(db), read_only=True) as con:
+        keys = con.execute(
+            "select constraint_column_names from duckdb_constraints() "
+            "where table_name = 'keyed' and constraint_type = 'PRIMARY KEY'"
+        ).fetchall()
+        rows = con.execute("select count(*) from marts.keyed").fetchone()[0]
+    assert keys == [(["cycle_code", "party_code"],)]
+    assert rows == 3
+
+
+def test_a_duplicate_key_stops_the_build(project, monkeypatch):
+    result, _ = build(project, "keyed_twice", monkeypatch)
+    assert not result.success
+    (failure,) = result.failures
+    assert "model.cpb_indicators.keyed_twice" in failure
+    assert "duplicate key" in failure.lower() and "nr4, ke" in failure
