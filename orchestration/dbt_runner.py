@@ -83,7 +83,10 @@ def run_dbt(
     if dbt_vars is not None:
         flags += ["--vars", json.dumps(dbt_vars)]
     with _environment(env or {}):
-        result = dbtRunner(manifest=manifest, callbacks=[keep_results]).invoke([*args, *flags])
+        try:
+            result = dbtRunner(manifest=manifest, callbacks=[keep_results]).invoke([*args, *flags])
+        finally:
+            _close_database()
     return DbtInvocation(result.success, events, _failures(result), _manifest_of(args, result, manifest))
 
 
@@ -102,6 +105,22 @@ def _failures(result, limit: int = 10) -> list[str]:
     if len(failed) > limit:
         lines.append(f"  ... and {len(failed) - limit} more")
     return lines
+
+
+def _close_database() -> None:
+    """Close the DuckDB file dbt-duckdb keeps open for a command (the profile's ``keep_open``).
+
+    dbt-duckdb holds it in a class-level environment that outlives the command in this process;
+    left open, it would stop the checks (and a later command with other settings) opening the file.
+    """
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    try:
+        environment = DuckDBConnectionManager.env()
+    except Exception:  # no command opened the database (parse, docs --no-compile)
+        return
+    environment.close()
+    DuckDBConnectionManager.close_all_connections()
 
 
 @contextmanager
