@@ -50,26 +50,38 @@ records as (
     from export_lists
 ),
 
+-- each report parsed once for the members read here: every JSON function call parses the whole
+-- report again (non-objects give null members)
 typed_records as (
     select
         *,
-        json_type(report) as record_type
+        json_type(report) as record_type,
+        json_transform(
+            report, '{"government": {"identifier": "JSON"}, "documentId": "JSON", "date": "JSON"}'
+        ) as members
     from records
 ),
 
 parsed as (
     select
-        *,
+        * exclude (members),
         -- the file's name up to its first dot
         regexp_extract(source_file, '^national_reports/([^.]*)', 1) as cycle_code,
-        case
-            when json_type(report -> '$.government.identifier') = 'VARCHAR'
-                then nullif({{ country_code("report ->> '$.government.identifier'") }}, '')
-        end as party_code,
-        nullif(report ->> '$.documentId', '') as document_id,
+        struct_extract(struct_extract(members, 'government'), 'identifier') as government_json,
+        nullif(struct_extract(members, 'documentId') ->> '$', '') as document_id,
         -- a string, or Mongo's extended JSON {"$date": "..."}
-        coalesce(report -> '$.date."$date"', report -> '$.date') as date_json
+        coalesce(struct_extract(members, 'date') -> '$."$date"', struct_extract(members, 'date')) as date_json
     from typed_records
+),
+
+governments as (
+    select
+        *,
+        case
+            when json_type(government_json) = 'VARCHAR'
+                then nullif({{ country_code("government_json ->> '$'") }}, '')
+        end as party_code
+    from parsed
 ),
 
 checked as (
@@ -78,7 +90,7 @@ checked as (
         case
             when json_type(date_json) = 'VARCHAR' then {{ utc_date("date_json ->> '$'", strict=false) }}
         end as report_date
-    from parsed
+    from governments
 ),
 
 placed as (
