@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from orchestration.settings import Settings
@@ -170,22 +171,31 @@ def _copy_marts(build_db: Path, new_db: Path, new_parquet: Path, tables: list[st
     ``create table as select`` would drop comments and constraints, so each table is created from
     the build's own catalogue first, then filled, and its primary key added once the rows are in:
     DuckDB builds the key's index in one pass then, instead of row by row as it inserts (3.2 M
-    answers: 12.3 s -> 7.3 s). Returns the row count of each table.
+    answers: 12.3 s -> 7.3 s). Parquet is written from the build's table in a second thread
+    meanwhile (DuckDB and Arrow work outside Python's lock): every mart at x30, 7.6-8.1 s one
+    step after the other -> 7.0-7.3 s. Returns the row count of each table.
     """
     import duckdb  # here, not at the top: the unchanged path of `cpb refresh` never loads it
 
     rows = {}
-    with duckdb.connect() as con:
+    with duckdb.connect() as con, ThreadPoolExecutor(max_workers=1) as parquet_writer:
         con.execute(f"attach '{sql_escape(build_db)}' as build (read_only)")
         con.execute(f"attach '{sql_escape(new_db)}' as pub (storage_version '{STORAGE_VERSION}')")
         con.execute("create schema pub.marts")
+        written = []
         for table in tables:
             comment, descriptions, key = _create_like_build(con, table)
+            written.append(
+                parquet_writer.submit(
+                    _write_parquet, con.cursor(), table, comment, descriptions, new_parquet / table
+                )
+            )
             con.execute(f"insert into pub.marts.{table} select * from build.marts.{table}")
             if key:
                 con.execute(f"alter table pub.marts.{table} add primary key ({', '.join(map(_name, key))})")
             rows[table] = con.execute(f"select count(*) from pub.marts.{table}").fetchone()[0]
-            _write_parquet(con, table, comment, descriptions, new_parquet / table)
+        for done in written:
+            done.result()  # a failed write raises here
         con.execute("detach pub")
         con.execute("detach build")
     return rows
@@ -215,19 +225,21 @@ def _create_like_build(con, table: str) -> tuple[str, dict[str, str], list[str]]
 
 
 def _write_parquet(con, table: str, comment: str, descriptions: dict[str, str], folder: Path) -> None:
-    """One folder per table; each field carries its description, the file the table's. Streamed."""
+    """One folder per table; each field carries its description, the file the table's. Streamed from
+    the build's table on ``con``, a cursor of its own, which this closes."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     folder.mkdir()
-    reader = con.execute(f"select * from pub.marts.{table}").to_arrow_reader(100_000)
-    schema = pa.schema(
-        [f.with_metadata({"description": descriptions[f.name]}) for f in reader.schema],
-        metadata={"description": comment, "table": f"marts.{table}"},
-    )
-    with pq.ParquetWriter(folder / f"{table}.parquet", schema) as writer:
-        for batch in reader:
-            writer.write_batch(pa.RecordBatch.from_arrays(batch.columns, schema=schema))
+    with con:
+        reader = con.sql(f"select * from build.marts.{table}").to_arrow_reader(100_000)
+        schema = pa.schema(
+            [f.with_metadata({"description": descriptions[f.name]}) for f in reader.schema],
+            metadata={"description": comment, "table": f"marts.{table}"},
+        )
+        with pq.ParquetWriter(folder / f"{table}.parquet", schema) as writer:
+            for batch in reader:
+                writer.write_batch(pa.RecordBatch.from_arrays(batch.columns, schema=schema))
 
 
 def _name(identifier: str) -> str:
