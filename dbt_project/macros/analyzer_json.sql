@@ -56,5 +56,10 @@
 
 {#- Is the JSON value a string, boolean or number? -#}
 {% macro is_scalar(json) -%}
-    coalesce(json_type({{ json }}) in ('VARCHAR', 'BOOLEAN', 'UBIGINT', 'BIGINT', 'DOUBLE'), false)
+    {{ is_scalar_type('json_type(' ~ json ~ ')') }}
+{%- endmacro %}
+
+{#- The same from a JSON type already computed (json_type's result). -#}
+{% macro is_scalar_type(json_type) -%}
+    coalesce({{ json_type }} in ('VARCHAR', 'BOOLEAN', 'UBIGINT', 'BIGINT', 'DOUBLE'), false)
 {%- endmacro %}

@@ -103,7 +103,7 @@ read_as as (
         *,
         case
             when element is null or cast(element as varchar) = '""' then 'nothing'  -- null: JSON null
-            when element_type in ('VARCHAR', 'BOOLEAN', 'UBIGINT', 'BIGINT', 'DOUBLE') then 'value'
+            when {{ is_scalar_type('element_type') }} then 'value'
             when element_type != 'OBJECT' then 'unknown'
             when inner_value is not null
                 then
