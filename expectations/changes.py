@@ -20,9 +20,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas loads with the checks, not with the Dagster definitions that import this
+    import pandas as pd
 
 from expectations.validate import Suite, SuiteResult, validate_frame
 
@@ -63,6 +66,8 @@ def detect_changes(
     gx_dir: Path | None = None,
 ) -> ChangeReport:
     """Compare ``build_db`` with ``published_db``; list every metric that moved beyond its threshold."""
+    import pandas as pd
+
     compared = Path(published_db).is_file()
     # nothing published: an empty comparison, validated all the same so Data Docs list the suite
     frame = (
@@ -96,6 +101,8 @@ def detect_changes(
 
 def change_frame(build_db: Path, published_db: Path) -> pd.DataFrame:
     """One row per metric: previous and current value and the change in % (counts) or points (shares)."""
+    import pandas as pd
+
     with duckdb.connect(str(build_db), read_only=True) as con:
         con.execute(f"attach '{published_db}' as previous (read_only)")
         frames = []

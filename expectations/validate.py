@@ -23,9 +23,12 @@ import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas loads with the checks, not with the Dagster definitions that import this
+    import pandas as pd
 
 SUITES_DIR = Path(__file__).parent / "suites"
 # GX's pages load their logos from GX's servers, with the context's id: replaced by the local copy.
@@ -180,6 +183,8 @@ def _parameter(con: duckdb.DuckDBPyConnection, spec: dict):
 
 def _plain(value):
     """Dates as pandas timestamps: DuckDB's dates arrive in frames as datetime64 columns."""
+    import pandas as pd
+
     return pd.Timestamp(value) if isinstance(value, datetime.date) else value
 
 
@@ -217,6 +222,8 @@ def _rows(examples: list) -> str:
 
 
 def _shown(value) -> str:
+    import pandas as pd
+
     return str(value.date()) if isinstance(value, pd.Timestamp) and value == value.normalize() else str(value)
 
 
@@ -226,6 +233,8 @@ def _kwargs(kwargs: dict) -> str:
 
 def _argument(value) -> str:
     """An expectation's argument for a message: a long value set (a questionnaire's options) abridged."""
+    import pandas as pd
+
     if isinstance(value, pd.Timestamp):
         return _shown(value)
     if isinstance(value, list | set) and len(value) > 8:

@@ -15,9 +15,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
 from orchestration.registry import Cycle, RegistryError, questionnaires, read_csv, seeds_dir
 
 REFERENCE_CYCLE = "nr4"  # the indicator catalogue names questions by their 4th-report keys
@@ -202,6 +199,9 @@ def apply_answer_value_exceptions(rows: list[dict], cycles: list[Cycle], dbt_pro
 
 def write_crosswalk(dbt_project_dir: Path, cycles: list[Cycle], out_dir: Path) -> Path:
     """Validate the mappings and write ``question_crosswalk.parquet`` for dbt."""
+    import pyarrow as pa  # here, not with the Dagster definitions that import this module
+    import pyarrow.parquet as pq
+
     rows = build_crosswalk(dbt_project_dir, cycles)
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / "question_crosswalk.parquet"
