@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # pandas loads with the checks, not with the Dagster definiti
     import pandas as pd
 
 from expectations.validate import Suite, SuiteResult, validate_frame
+from orchestration.sql import sql_escape
 
 SUITE_NAME = "changes_since_publication"
 COLUMNS = ["metric", "kind", "previous", "current", "count_change_pct", "share_change_pp"]
@@ -59,19 +60,20 @@ class ChangeReport:
 
 
 def detect_changes(
-    build_db: Path,
+    marts_db: Path,
     published_db: Path,
     max_count_change_pct: float,
     max_share_change_pp: float,
     gx_dir: Path | None = None,
 ) -> ChangeReport:
-    """Compare ``build_db`` with ``published_db``; list every metric that moved beyond its threshold."""
+    """Compare the build's marts (``marts_db``) with ``published_db``; list every metric that moved beyond
+    its threshold."""
     import pandas as pd
 
     compared = Path(published_db).is_file()
     # nothing published: an empty comparison, validated all the same so Data Docs list the suite
     frame = (
-        change_frame(build_db, published_db)
+        change_frame(marts_db, published_db)
         if compared
         else pd.DataFrame({c: pd.Series(dtype=float) for c in COLUMNS})
     )
@@ -99,12 +101,12 @@ def detect_changes(
     return ChangeReport(compared, moved, result)
 
 
-def change_frame(build_db: Path, published_db: Path) -> pd.DataFrame:
+def change_frame(marts_db: Path, published_db: Path) -> pd.DataFrame:
     """One row per metric: previous and current value and the change in % (counts) or points (shares)."""
     import pandas as pd
 
-    with duckdb.connect(str(build_db), read_only=True) as con:
-        con.execute(f"attach '{published_db}' as previous (read_only)")
+    with duckdb.connect(str(marts_db), read_only=True) as con:
+        con.execute(f"attach '{sql_escape(published_db)}' as previous (read_only)")
         frames = []
         for kind, sql in (("count", COUNTS_SQL), ("share", SHARES_SQL)):
             frames.append(

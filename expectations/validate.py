@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from orchestration.sql import sql_escape
+
 if TYPE_CHECKING:  # pandas loads with the checks, not with the Dagster definitions that import this
     import pandas as pd
 
@@ -109,9 +111,13 @@ def validate_frame(
 
 
 def validate_warehouse(
-    db_path: Path, suites: list[Suite] | None = None, gx_dir: Path | None = None
+    build_db: Path, marts_db: Path, suites: list[Suite] | None = None, gx_dir: Path | None = None
 ) -> list[SuiteResult]:
-    with duckdb.connect(str(db_path), read_only=True) as con:
+    """Run ``suites`` (default: all) on a build: its staging and intermediate file ``build_db`` and
+    the file dbt built the marts into, ``marts_db``, in which ``marts.<table>`` is found as well."""
+    with duckdb.connect(str(build_db), read_only=True) as con:
+        con.execute(f"attach '{sql_escape(marts_db)}' as built_marts (read_only)")
+        con.execute("set search_path = 'main,built_marts.marts'")  # `marts.x` is built_marts.marts.x
         return [validate_table(con, suite, gx_dir) for suite in suites or load_suites()]
 
 
@@ -243,11 +249,15 @@ def _argument(value) -> str:
 
 
 def main() -> int:
-    """``python -m expectations.validate [db]``: validate a build DuckDB file (staging is only there)."""
-    import sys
+    """``python -m expectations.validate``: validate the latest build of the configured warehouse.
 
-    db = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("warehouse/build/cpb_indicators.duckdb")
-    results = validate_warehouse(db)
+    Its marts are in the build while their publication was blocked, else in the published file
+    (publishing moved them there)."""
+    from orchestration.settings import Settings
+
+    cfg = Settings.from_env()
+    marts = cfg.next_publication_db if cfg.next_publication_db.is_file() else cfg.published_db
+    results = validate_warehouse(cfg.build_db, marts)
     for result in results:
         print(f"{'PASS' if result.success else 'FAIL'} {result.suite.name} ({result.evaluated} expectations)")
         for line in result.failures:

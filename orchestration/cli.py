@@ -11,6 +11,7 @@ its manifest.
 import argparse
 import atexit
 import os
+import shutil
 import sys
 import time
 
@@ -189,6 +190,11 @@ def dbt_command(settings: Settings, args) -> int:
         print("cpb dbt: the question crosswalk is not written yet; run `cpb refresh` first.", file=sys.stderr)
         return 1
     env = link_inputs(settings, snapshot)
+    if not settings.next_publication_db.exists() and settings.published_db.is_file():
+        # the last build's marts were published (moved): dbt by hand starts from a copy of them, so
+        # a model run alone finds the marts it refers to and tests against, as in that build
+        shutil.copyfile(settings.published_db, settings.next_publication_db)
+        print(f"cpb dbt: marts copied from {settings.published_db} to {settings.next_publication_db}")
     target = settings.build_db.parent / "dbt_target"
     dbt_args = args.dbt_args or ["build"]
     result = run_dbt(dbt_args, target_path=target, dbt_vars=run_vars(settings), env=env, console=True)

@@ -111,8 +111,14 @@ class Settings:
 
     @property
     def build_db(self) -> Path:
-        """The DuckDB file dbt builds into; never read by BI tools."""
+        """The DuckDB file dbt builds staging and intermediate into; never read by BI tools."""
         return self.warehouse_dir / "build" / "cpb_indicators.duckdb"
+
+    @property
+    def next_publication_db(self) -> Path:
+        """The DuckDB file dbt builds the marts into, in the publication's storage format: once the
+        checks pass, the publish stage moves this very file into ``published/`` (no copy)."""
+        return self.warehouse_dir / "build" / "publication.duckdb"
 
     @property
     def build_docs_dir(self) -> Path:

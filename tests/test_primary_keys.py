@@ -57,10 +57,12 @@ def project(tmp_path_factory):
 
 
 def build(project, model, monkeypatch):
-    db = project.parent / "keys.duckdb"
+    """Run one model; return dbt's result and the file the marts go to (the next publication's)."""
+    marts_db = project.parent / "publication.duckdb"
     monkeypatch.setattr("orchestration.dbt_runner.DBT_PROJECT_DIR", project)
-    result = run_dbt(["run", "-s", model], target_path=project / "target", env={"CPB_DUCKDB_PATH": str(db)})
-    return result, db
+    env = {"CPB_DUCKDB_PATH": str(project.parent / "keys.duckdb"), "CPB_PUBLICATION_PATH": str(marts_db)}
+    result = run_dbt(["run", "-s", model], target_path=project / "target", env=env)
+    return result, marts_db
 
 
 def test_a_filled_mart_has_its_primary_key(project, monkeypatch):

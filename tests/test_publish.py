@@ -33,11 +33,10 @@ def publication(pipeline) -> dict:
     return json.loads((pipeline.warehouse_dir / "published" / "manifest.json").read_text())
 
 
-def global_pct(pipeline, db=None):
+def global_pct(pipeline):
     return pipeline.query(
         "select pct from marts.indicator_status where indicator_code = 'a_measures_full' "
-        "and cycle_code = 'nr4' and region_code = 'global'",
-        db=db,
+        "and cycle_code = 'nr4' and region_code = 'global'"
     )[0][0]
 
 
@@ -62,9 +61,9 @@ def test_failing_expectation_blocks_publication_and_keeps_the_previous_one(pipel
     assert "country_code', regex='^[a-z]{2}$') failed; unexpected 1, e.g. country_code=k9, name=K9" in err
     assert publication(pipeline) == before
     assert pipeline.published_db.read_bytes() == published_bytes
-    # the rejected build is kept for inspection, not published
-    build_db = pipeline.warehouse_dir / "build" / "cpb_indicators.duckdb"
-    assert ("k9",) in pipeline.query("select party_code from marts.dim_party", db=build_db)
+    # the rejected build's marts are kept for inspection, not published
+    marts_db = pipeline.warehouse_dir / "build" / "publication.duckdb"
+    assert ("k9",) in pipeline.query("select party_code from marts.dim_party", db=marts_db)
 
 
 def test_a_reader_holding_the_published_file_keeps_its_view_during_a_refresh(pipeline):
@@ -140,8 +139,8 @@ def test_a_second_refresh_on_the_same_warehouse_waits_its_turn(pipeline, capsys)
 
 
 def test_publish_removes_what_a_killed_publication_left(tmp_path):
-    build_db, published = tmp_path / "build.duckdb", tmp_path / "published"
-    with duckdb.connect(str(build_db)) as con:
+    marts_db, published = tmp_path / "publication.duckdb", tmp_path / "published"
+    with duckdb.connect(str(marts_db)) as con:
         con.execute("create schema marts; create table marts.t as select 1 as x")
     published.mkdir()
     # a run killed before its swap: the new file (and its WAL), its Parquet and report folders, an old one
@@ -152,8 +151,9 @@ def test_publish_removes_what_a_killed_publication_left(tmp_path):
         (published / name).mkdir()
         (published / name / "t.parquet").write_bytes(b"half-written")
 
-    record = publish(build_db, published, ["t"], {"snapshot_id": "s1"})
+    record = publish(marts_db, published, ["t"], {"snapshot_id": "s1"})
     assert record["tables"] == {"t": 1}
+    assert not marts_db.exists()  # moved, not copied
     names = sorted(p.name for p in published.iterdir())
     assert [n for n in names if not n.startswith("parquet-")] == [
         "cpb_indicators.duckdb",
@@ -170,10 +170,8 @@ def test_a_warehouse_under_a_folder_with_quotes_publishes(tmp_path, monkeypatch,
     good_snapshot(pipeline, "20200101T000000Z")
     code = pipeline.refresh()
     err = capsys.readouterr().err
-    build_db = pipeline.warehouse_dir / "build" / "cpb_indicators.duckdb"
-    assert global_pct(pipeline, db=build_db) == 100.0, err  # dbt read the snapshot and the crosswalk
     assert code == 0, err
-    assert global_pct(pipeline) == 100.0
+    assert global_pct(pipeline) == 100.0  # dbt read the snapshot and the crosswalk
     assert (
         pipeline.warehouse_dir / "published" / "parquet" / "indicator_status" / "indicator_status.parquet"
     ).is_file()

@@ -4,7 +4,7 @@
     builds the key's index row by row as it inserts, but in one pass when the key is added to a
     filled table (fct_report_answer at x30: 7.7 s -> 5.6 s). So the marts' DDL leaves the
     model-level primary key out, and their post-hook (dbt_project.yml) adds it: the build fails on a
-    duplicate key as before, and the key is in the catalogue the publish step copies from. -#}
+    duplicate key as before, and the published file has the key. -#}
 
 {#- dbt's column list and constraints (dbt-adapters' table_columns_and_constraints), but the primary key. -#}
 {% macro duckdb__get_table_columns_and_constraints() -%}

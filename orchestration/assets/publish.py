@@ -1,4 +1,4 @@
-"""Stage 5, publish: validated marts swapped into warehouse/published/ for BI tools."""
+"""Stage 5, publish: the validated marts' file moved into warehouse/published/ for BI tools."""
 
 from functools import partial
 
@@ -34,17 +34,17 @@ def published_marts(context: AssetExecutionContext, settings: SettingsResource) 
 
     cfg = settings.get()
     snapshot = current_snapshot(cfg)
-    with duckdb.connect(str(cfg.build_db), read_only=True) as con:
+    with duckdb.connect(str(cfg.next_publication_db), read_only=True) as con:
         quarantine = quarantine_counts(con)
     # what the change check let through; compared before the swap, against the publication it replaces
     limits = (cfg.max_count_change_pct, cfg.max_share_change_pp)
     accepted = []
     if settings.accept_changes:
-        accepted = detect_changes(cfg.build_db, cfg.published_db, *limits).moved
+        accepted = detect_changes(cfg.next_publication_db, cfg.published_db, *limits).moved
     site = cfg.quality_dir / "site"
     build_quality_site(cfg.quality_dir, site)
     record = publish(
-        cfg.build_db,
+        cfg.next_publication_db,
         cfg.published_dir,
         mart_names(),
         {

@@ -101,8 +101,9 @@ def run_vars(cfg: Settings) -> dict:
 def link_inputs(cfg: Settings, snapshot: Snapshot) -> dict[str, str]:
     """Point the fixed input link at ``snapshot``; return dbt's environment.
 
-    The environment names the build file (the profile's path) and the snapshot id (the lineage of
-    BCH records and error messages, escaped for a SQL literal).
+    The environment names the build's two files (the profile's path and its attached publication
+    file) and the snapshot id (the lineage of BCH records and error messages, escaped for a SQL
+    literal).
     """
     link = inputs_dir(cfg) / "snapshot"
     link.parent.mkdir(parents=True, exist_ok=True)
@@ -110,7 +111,11 @@ def link_inputs(cfg: Settings, snapshot: Snapshot) -> dict[str, str]:
     staged.unlink(missing_ok=True)
     staged.symlink_to(snapshot.path.resolve(), target_is_directory=True)
     os.replace(staged, link)  # atomic: a reader sees the old snapshot or the new one
-    return {"CPB_DUCKDB_PATH": str(cfg.build_db), "CPB_SNAPSHOT_ID": sql_escape(snapshot.snapshot_id)}
+    return {
+        "CPB_DUCKDB_PATH": str(cfg.build_db),
+        "CPB_PUBLICATION_PATH": str(cfg.next_publication_db),
+        "CPB_SNAPSHOT_ID": sql_escape(snapshot.snapshot_id),
+    }
 
 
 @dbt_assets(manifest=ensure_manifest(), project=DBT_PROJECT, dagster_dbt_translator=LayerTranslator())
@@ -119,11 +124,13 @@ def cpb_dbt_models(context: AssetExecutionContext, settings: SettingsResource):
     snapshot = current_snapshot(cfg)
     env = link_inputs(cfg, snapshot)
     cfg.build_db.parent.mkdir(parents=True, exist_ok=True)
-    cfg.build_db.unlink(missing_ok=True)  # a fresh build: no table survives from an earlier run
+    for db in (cfg.build_db, cfg.next_publication_db):  # a fresh build: no table survives an earlier run
+        for path in (db, db.with_name(db.name + ".wal")):
+            path.unlink(missing_ok=True)
     shutil.rmtree(cfg.quality_dir, ignore_errors=True)  # and its validation starts afresh
     target = cfg.build_db.parent / "dbt_target"  # one fixed folder: it keeps dbt's parse between runs
     log = target.parent / "dbt.log"
-    say(context, "transform", f"dbt build -> {cfg.build_db} (log: {log})")
+    say(context, "transform", f"dbt build -> {cfg.build_db}, marts -> {cfg.next_publication_db} (log: {log})")
     started = time.monotonic()
     parsed = run_dbt(["parse"], target_path=target, dbt_vars=run_vars(cfg), env=env)
     parsed.raise_for_failure("parse", log)

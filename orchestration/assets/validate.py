@@ -26,7 +26,7 @@ def gx_check(suite: Suite):
     )
     def _check(context, settings: SettingsResource) -> AssetCheckResult:
         cfg = settings.get()
-        result = validate_warehouse(cfg.build_db, [suite], gx_dir=cfg.quality_dir)[0]
+        result = validate_warehouse(cfg.build_db, cfg.next_publication_db, [suite], gx_dir=cfg.quality_dir)[0]
         verdict = "passed" if result.success else "FAILED"
         say(context, "checks", f"{suite.name} ({suite.table}): {result.evaluated} expectations {verdict}")
         for line in result.failures:
@@ -54,7 +54,11 @@ def gx_check(suite: Suite):
 def changes_check(context, settings: SettingsResource) -> AssetCheckResult:
     cfg = settings.get()
     report = detect_changes(
-        cfg.build_db, cfg.published_db, cfg.max_count_change_pct, cfg.max_share_change_pp, cfg.quality_dir
+        cfg.next_publication_db,
+        cfg.published_db,
+        cfg.max_count_change_pct,
+        cfg.max_share_change_pp,
+        cfg.quality_dir,
     )
     if not report.compared:
         say(context, "checks", f"{SUITE_NAME}: nothing published yet, nothing to compare")
