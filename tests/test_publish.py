@@ -6,6 +6,7 @@ import json
 import re
 
 import duckdb
+import pytest
 
 from orchestration.publication import publish
 from tests.conftest import Pipeline
@@ -138,10 +139,15 @@ def test_a_second_refresh_on_the_same_warehouse_waits_its_turn(pipeline, capsys)
     assert not pipeline.published_db.exists()
 
 
+def marts_file(path, x: int):
+    """A file as dbt builds the marts: one table ``marts.t`` holding ``x``."""
+    with duckdb.connect(str(path)) as con:
+        con.execute(f"create schema marts; create table marts.t as select {x} as x")
+    return path
+
+
 def test_publish_removes_what_a_killed_publication_left(tmp_path):
-    marts_db, published = tmp_path / "publication.duckdb", tmp_path / "published"
-    with duckdb.connect(str(marts_db)) as con:
-        con.execute("create schema marts; create table marts.t as select 1 as x")
+    marts_db, published = marts_file(tmp_path / "publication.duckdb", 1), tmp_path / "published"
     published.mkdir()
     # a run killed before its swap: the new file (and its WAL), its Parquet and report folders, an old one
     leftovers = [".cpb_indicators.0123456789ab.duckdb", ".cpb_indicators.0123456789ab.duckdb.wal"]
@@ -162,6 +168,24 @@ def test_publish_removes_what_a_killed_publication_left(tmp_path):
     ]
     # one Parquet set, the one the link points at
     assert [n for n in names if n.startswith("parquet-")] == [(published / "parquet").readlink().name]
+
+
+def test_a_publication_failing_midway_keeps_the_previous_one_and_gives_the_marts_back(tmp_path):
+    published = tmp_path / "published"
+    publish(marts_file(tmp_path / "first.duckdb", 1), published, ["t"], {"snapshot_id": "s1"})
+    before = (published / "cpb_indicators.duckdb").read_bytes()
+    second = marts_file(tmp_path / "second.duckdb", 2)
+
+    def failing_report(db_path, record):
+        raise OSError("disk full while writing report.md")
+
+    with pytest.raises(OSError, match="disk full"):
+        publish(second, published, ["t"], {"snapshot_id": "s2"}, report=failing_report)
+    assert (published / "cpb_indicators.duckdb").read_bytes() == before
+    with duckdb.connect(str(second), read_only=True) as con:  # back in the build, whole
+        assert con.execute("select x from marts.t").fetchall() == [(2,)]
+    assert json.loads((published / "manifest.json").read_text())["snapshot_id"] == "s1"
+    assert not list(published.glob(".*"))  # no temporary file or folder left
 
 
 def test_a_warehouse_under_a_folder_with_quotes_publishes(tmp_path, monkeypatch, capsys):
