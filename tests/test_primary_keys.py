@@ -1,7 +1,7 @@
 """The marts' primary keys: added once a contracted table is filled, its rows in the key's order
-(macros/primary_key_after_rows.sql), still in the catalogue, and still refusing a duplicate key. Run on a copy of the dbt project's
-configuration and macros with two small marts of its own, so the real contract, dispatch and post-hook
-settings are the ones tested."""
+(macros/primary_key_after_rows.sql), still in the catalogue, and still refusing a duplicate key.
+Run on a copy of the dbt project's configuration and macros with two small marts of its own, so the
+real contract, dispatch and post-hook settings are the ones tested."""
 
 import shutil
 
