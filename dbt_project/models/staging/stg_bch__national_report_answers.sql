@@ -43,7 +43,11 @@ entries as (
 ),
 
 questions as (
-    select *
+    select
+        *,
+        -- one number per answered question of a report, for the answer's position below: a window
+        -- partitioned by one integer, not by three strings (a third of this model's time, issue 15)
+        row_number() over () as entry_id
     from entries
     -- fields of a report that are not answers; a JSON null arrives as SQL null
     where
@@ -127,6 +131,7 @@ normalised as (
         party_code,
         source_file,
         question_key,
+        entry_id,
         element_index,
         element,
         shape,
@@ -170,7 +175,7 @@ select
     document_id,
     question_key,
     cast(row_number() over (
-        partition by cycle_code, document_id, question_key order by element_index
+        partition by entry_id order by element_index
     ) - 1 as integer) as answer_position,
     answer_value,
     answer_text
