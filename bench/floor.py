@@ -1,6 +1,6 @@
 """The floor: the national-report indicators of a snapshot with nothing but Python and DuckDB SQL.
 
-    python bench/floor.py [SNAPSHOT_DIR] [--out file.parquet | --time]
+    python bench/floor.py [SNAPSHOT_DIR] [--out file.parquet | --time] [--every-answer]
 
 A minimal, independent re-implementation of the national-report rows of the marts
 ``indicator_status`` (n_parties, n_met, pct per indicator x cycle x region, ``global`` included) and
@@ -12,12 +12,19 @@ its only other inputs. Its time is the bench's floor: what a bare script takes f
 
 ``--out`` writes one Parquet file with both marts (column ``mart``: ``indicator_status`` or
 ``indicator_progress``); ``--time`` prints only the elapsed time and the row counts.
+
+The indicators read the answers of the counted reports only (a Party's latest report by the
+cutoff), so the floor's answer work does not grow when reports are repeated (the bench's scaled
+snapshots). ``--every-answer`` then also does what ``fct_report_answer`` does with every answer
+of every report (parsed, written in the publication's storage format, keyed) and times it: a
+bare script's cost of the warehouse's whole answer work, for comparison, not the bench's floor.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -82,6 +89,58 @@ def element_value_sql() -> str:
     )
 
 
+def answers_sql(every_report: bool = False) -> str:
+    """Each report's answers, element by element with the element's position: of the counted reports
+    (the indicators read no other), or with ``every_report`` of every placed one, as
+    ``fct_report_answer`` keeps them (``--every-answer``)."""
+    meta = ", ".join(f"'{k}'" for k in REPORT_META)
+    counted = (
+        ""
+        if every_report
+        else "semi join counted_reports as c on r.cycle_code = c.cycle_code and r.document_id = c.document_id"
+    )
+    return f"""
+with report_maps as (
+    select r.cycle_code, r.document_id, r.party_code, json_transform(r.json, '"MAP(VARCHAR, JSON)"') as m
+    from reports as r
+    {counted}
+),
+raw_answers as (
+    select * from (
+        select
+            cycle_code, document_id, party_code,
+            unnest(map_keys(m)) as question_key, unnest(map_values(m)) as v
+        from report_maps
+    )
+    where question_key not in ({meta})
+),
+element_lists as (
+    select
+        cycle_code,
+        document_id,
+        party_code,
+        question_key,
+        case
+            when json_type(v) = 'ARRAY' then cast(v as json[])
+            when json_type(v) = 'OBJECT' and json_type(v -> '$.options') = 'ARRAY'
+                then cast(v -> '$.options' as json[])
+            else [v]
+        end as element_list
+    from raw_answers
+    where v is not null and json_type(v) <> 'NULL'
+),
+elements as (
+    select
+        * exclude (element_list),
+        unnest(element_list) as e,
+        generate_subscripts(element_list, 1) as position
+    from element_lists
+)
+select cycle_code, document_id, party_code, question_key, position, {element_value_sql()} as answer_value
+from elements
+where e is not null and json_type(e) <> 'NULL'"""
+
+
 def compute(snapshot_dir: Path, con: duckdb.DuckDBPyConnection | None = None) -> duckdb.DuckDBPyConnection:
     """Create tables ``floor_status`` and ``floor_progress`` in ``con`` (a new in-memory database)."""
     con = con or duckdb.connect()
@@ -114,7 +173,6 @@ def compute(snapshot_dir: Path, con: duckdb.DuckDBPyConnection | None = None) ->
     known = {c.cycle_code for c in cycles}
     files = [f for f in files if f.name.split(".")[0] in known]
     file_list = ", ".join(f"'{f}'" for f in files)
-    meta = ", ".join(f"'{k}'" for k in REPORT_META)
     utc_date = "cast(timezone('UTC', cast({x} as timestamptz)) as date)"
     con.execute(
         f"""
@@ -247,40 +305,7 @@ where recency_rank = 1 and is_cpb_party;
 
 -- answers of the counted reports, element by element (orchestration/answers.py)
 create or replace table answers as
-with report_maps as (
-    select r.cycle_code, r.document_id, r.party_code, json_transform(r.json, '"MAP(VARCHAR, JSON)"') as m
-    from reports as r
-    semi join counted_reports as c on r.cycle_code = c.cycle_code and r.document_id = c.document_id
-),
-raw_answers as (
-    select * from (
-        select
-            cycle_code, document_id, party_code,
-            unnest(map_keys(m)) as question_key, unnest(map_values(m)) as v
-        from report_maps
-    )
-    where question_key not in ({meta})
-),
-elements as (
-    select
-        cycle_code,
-        document_id,
-        party_code,
-        question_key,
-        unnest(
-            case
-                when json_type(v) = 'ARRAY' then cast(v as json[])
-                when json_type(v) = 'OBJECT' and json_type(v -> '$.options') = 'ARRAY'
-                    then cast(v -> '$.options' as json[])
-                else [v]
-            end
-        ) as e
-    from raw_answers
-    where v is not null and json_type(v) <> 'NULL'
-)
-select cycle_code, document_id, party_code, question_key, {element_value_sql()} as answer_value
-from elements
-where e is not null and json_type(e) <> 'NULL';
+{answers_sql()};
 
 -- int_counted_answers: own-question options only, translated to 4th-report keys and codes, kept
 -- if a reference option (or the reference question has no options)
@@ -492,6 +517,31 @@ left join counts as c
     return con
 
 
+def every_answer(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, float]:
+    """Do ``fct_report_answer``'s share of the work on top of :func:`compute`: every answer of every
+    placed report parsed, written into a new DuckDB file in the publication's format and keyed as
+    the mart is. Returns seconds per step and the rows; ``out`` must not exist."""
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    con.execute(f"create or replace temp table every_answer as {answers_sql(every_report=True)}")
+    timings["parse"] = time.perf_counter() - started
+    con.execute(f"attach '{out}' as every_answer_file (storage_version 'v1.0.0')")
+    started = time.perf_counter()
+    con.execute("create table every_answer_file.every_answer as select * from every_answer")
+    timings["write"] = time.perf_counter() - started
+    started = time.perf_counter()
+    con.execute(
+        "alter table every_answer_file.every_answer "
+        "add primary key (cycle_code, document_id, question_key, position)"
+    )
+    timings["key"] = time.perf_counter() - started
+    started = time.perf_counter()
+    con.execute("detach every_answer_file")
+    timings["close"] = time.perf_counter() - started
+    timings["rows"] = con.execute("select count(*) from every_answer").fetchone()[0]
+    return timings
+
+
 def snapshot_of(path: Path) -> Path:
     """A snapshot folder (with manifest.json), or the latest snapshot under a source folder."""
     path = Path(path)
@@ -513,6 +563,11 @@ def main(argv: list[str] | None = None) -> int:
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--out", help="write both marts' rows to this Parquet file")
     group.add_argument("--time", action="store_true", help="print only the elapsed time and row counts")
+    parser.add_argument(
+        "--every-answer",
+        action="store_true",
+        help="then parse, write and key every answer of every report, as fct_report_answer keeps them",
+    )
     args = parser.parse_args(argv)
     snapshot = snapshot_of(Path(args.snapshot))
     started = time.perf_counter()
@@ -528,6 +583,12 @@ def main(argv: list[str] | None = None) -> int:
         )
     print(f"floor on {snapshot}: {elapsed:.3f} s")
     print(f"indicator_status rows: {n_status}; indicator_progress rows: {n_progress}")
+    if args.every_answer:
+        with tempfile.TemporaryDirectory(prefix="cpb-floor-") as tmp:
+            timings = every_answer(con, Path(tmp) / "every_answer.duckdb")
+        rows = int(timings.pop("rows"))
+        steps = ", ".join(f"{step} {seconds:.3f} s" for step, seconds in timings.items())
+        print(f"every answer: {rows} rows; {steps}; with the floor {elapsed + sum(timings.values()):.3f} s")
     return 0
 
 
