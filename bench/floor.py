@@ -37,13 +37,14 @@ if str(PROJECT) not in sys.path:
 
 from orchestration.crosswalk import REFERENCE_CYCLE, build_crosswalk  # noqa: E402
 from orchestration.registry import load_cycles  # noqa: E402
+from orchestration.sql import sql_escape  # noqa: E402
 
 DBT_PROJECT = PROJECT / "dbt_project"
 SEEDS = DBT_PROJECT / "seeds"
 EMBEDDED = PROJECT / "raw" / "embedded"
 REPORT_META = ("government", "documentId", "date", "_id", "realm", "header")
 
-# One selected value of an answer element, as orchestration/answers.py normalises it: `value`, else
+# One selected value of an answer element, as stg_bch__national_report_answers reads it: `value`, else
 # `identifier`, else the raw scalar; booleans 'true'/'false'; integral numbers without a decimal
 # point. Free-text-only elements give null (never counted); a value '' is kept only beside free text.
 ELEMENT_VALUE = """
@@ -303,7 +304,7 @@ from (
 )
 where recency_rank = 1 and is_cpb_party;
 
--- answers of the counted reports, element by element (orchestration/answers.py)
+-- answers of the counted reports, element by element (stg_bch__national_report_answers)
 create or replace table answers as
 {answers_sql()};
 
@@ -517,29 +518,24 @@ left join counts as c
     return con
 
 
-def every_answer(con: duckdb.DuckDBPyConnection, out: Path) -> dict[str, float]:
+def every_answer(con: duckdb.DuckDBPyConnection, out: Path) -> tuple[int, dict[str, float]]:
     """Do ``fct_report_answer``'s share of the work on top of :func:`compute`: every answer of every
-    placed report parsed, written into a new DuckDB file in the publication's format and keyed as
-    the mart is. Returns seconds per step and the rows; ``out`` must not exist."""
-    timings: dict[str, float] = {}
-    started = time.perf_counter()
-    con.execute(f"create or replace temp table every_answer as {answers_sql(every_report=True)}")
-    timings["parse"] = time.perf_counter() - started
-    con.execute(f"attach '{out}' as every_answer_file (storage_version 'v1.0.0')")
-    started = time.perf_counter()
-    con.execute("create table every_answer_file.every_answer as select * from every_answer")
-    timings["write"] = time.perf_counter() - started
-    started = time.perf_counter()
-    con.execute(
-        "alter table every_answer_file.every_answer "
-        "add primary key (cycle_code, document_id, question_key, position)"
-    )
-    timings["key"] = time.perf_counter() - started
-    started = time.perf_counter()
-    con.execute("detach every_answer_file")
-    timings["close"] = time.perf_counter() - started
-    timings["rows"] = con.execute("select count(*) from every_answer").fetchone()[0]
-    return timings
+    placed report parsed, written into a new DuckDB file ``out`` in the publication's format and
+    keyed as the mart is. Returns the answers and the seconds of each step."""
+    seconds: dict[str, float] = {}
+    steps = {
+        "parse": f"create or replace temp table every_answer as {answers_sql(every_report=True)}",
+        "write": f"attach '{sql_escape(out)}' as every_answer_file (storage_version 'v1.0.0'); "
+        "create table every_answer_file.every_answer as select * from every_answer",
+        "key": "alter table every_answer_file.every_answer "
+        "add primary key (cycle_code, document_id, question_key, position)",
+        "close": "detach every_answer_file",
+    }
+    for step, sql in steps.items():
+        started = time.perf_counter()
+        con.execute(sql)
+        seconds[step] = time.perf_counter() - started
+    return con.execute("select count(*) from every_answer").fetchone()[0], seconds
 
 
 def snapshot_of(path: Path) -> Path:
@@ -585,10 +581,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"indicator_status rows: {n_status}; indicator_progress rows: {n_progress}")
     if args.every_answer:
         with tempfile.TemporaryDirectory(prefix="cpb-floor-") as tmp:
-            timings = every_answer(con, Path(tmp) / "every_answer.duckdb")
-        rows = int(timings.pop("rows"))
-        steps = ", ".join(f"{step} {seconds:.3f} s" for step, seconds in timings.items())
-        print(f"every answer: {rows} rows; {steps}; with the floor {elapsed + sum(timings.values()):.3f} s")
+            rows, seconds = every_answer(con, Path(tmp) / "every_answer.duckdb")
+        steps = ", ".join(f"{step} {s:.3f} s" for step, s in seconds.items())
+        print(f"every answer: {rows} rows; {steps}; with the floor {elapsed + sum(seconds.values()):.3f} s")
     return 0
 
 
