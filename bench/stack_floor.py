@@ -99,6 +99,16 @@ def node_counts() -> dict[str, int]:
     }
 
 
+def profile_threads() -> int:
+    """The threads the warehouse's dbt profile runs with: the generated project runs with as many."""
+    import yaml
+
+    from orchestration.dbt_runner import DBT_PROJECT_DIR
+
+    profile = yaml.safe_load((DBT_PROJECT_DIR / "profiles.yml").read_text())["cpb_indicators"]
+    return profile["outputs"][profile["target"]]["threads"]
+
+
 def write_project(root: Path, counts: dict[str, int]) -> None:
     """A dbt project of 4-row tables: each model reads the seed or an earlier model; tests spread
     over the models' two columns (not_null, unique, accepted_values), unit tests on the first ones."""
@@ -110,7 +120,7 @@ def write_project(root: Path, counts: dict[str, int]) -> None:
     )
     (root / "profiles.yml").write_text(
         "stack_floor:\n  target: build\n  outputs:\n    build:\n      type: duckdb\n"
-        f"      path: {root / 'floor.duckdb'}\n      keep_open: true\n      threads: 4\n"
+        f"      path: {root / 'floor.duckdb'}\n      keep_open: true\n      threads: {profile_threads()}\n"
     )
     for s in range(counts["seeds"]):
         (root / "seeds" / f"seed_{s}.csv").write_text("id,v\n1,a\n2,b\n3,c\n4,d\n")
