@@ -95,6 +95,15 @@ def test_an_empty_export_is_blocked(faulty):
     assert_blocked(faulty, "20260702T000001Z-empty", {NR4: json_edit(list.clear)}, NR4, "holds no reports")
 
 
+def test_an_export_that_is_not_an_array_is_blocked(faulty):
+    def wrap(stored):  # the reports inside an object, as a paged API would send them
+        reports = json.loads(gzip.decompress(stored))
+        return gzip.compress(json.dumps({"reports": reports}).encode(), mtime=0)
+
+    expected = "expected a JSON array of reports, got OBJECT"
+    assert_blocked(faulty, "20260702T000007Z-object", {NR4: wrap}, NR4, expected)
+
+
 def test_a_truncated_gzip_is_blocked(faulty):
     truncated = {NR4: lambda stored: stored[: len(stored) // 2]}
     assert_blocked(faulty, "20260702T000002Z-truncgz", truncated, f"file {NR4}", "GZIP stream")

@@ -10,19 +10,30 @@ with source as (
     from {{ source('bch', 'national_reports') }}
 ),
 
+-- each export parsed once, as the list of its reports (null when it is not a JSON array): the array
+-- is then unnested beside its subscripts, as a lateral json_each would carry the whole export along
+-- with each of its records (gigabytes for an export of a few megabytes)
+export_lists as (
+    select
+        source_file,
+        export,
+        try_cast(export as json[]) as reports
+    from source
+),
+
 exports as (
     select
         source_file,
-        export
-    from source
+        reports
+    from export_lists
     where case
-        when coalesce(json_type(export), '') != 'ARRAY'
+        when reports is null
             then
                 error(
                     'snapshot {{ snapshot_id() }}, ' || source_file || ': expected a JSON array of reports, got '
                     || coalesce(json_type(export), 'nothing')
                 )
-        when json_array_length(export) = 0
+        when len(reports) = 0
             then
                 error(
                     'snapshot {{ snapshot_id() }}, ' || source_file || ': the export holds no reports; an empty '
@@ -33,21 +44,12 @@ exports as (
     end
 ),
 
--- the array as a list, unnested beside its subscripts: a lateral json_each would carry the whole
--- export along with each of its records (gigabytes for an export of a few megabytes)
-export_lists as (
-    select
-        source_file,
-        cast(export as json[]) as reports
-    from exports
-),
-
 records as (
     select
         source_file,
         unnest(reports) as report,
         cast(generate_subscripts(reports, 1) - 1 as integer) as record_index
-    from export_lists
+    from exports
 ),
 
 -- each report parsed once for the members read here: every JSON function call parses the whole
