@@ -90,12 +90,7 @@ def detect_changes(
         identify=["metric"],
     )
     result = validate_frame(suite, frame, gx_dir=gx_dir)
-    flagged = {
-        row["metric"]
-        for r in result.outcome.results
-        if not r.success
-        for row in r.result.get("unexpected_index_list") or []
-    }
+    flagged = {row["metric"] for row in result.unexpected_rows}
     limits = {"count_change_pct": max_count_change_pct, "share_change_pp": max_share_change_pp}
     moved = [_moved(row, limits) for row in frame.itertuples(index=False) if row.metric in flagged]
     return ChangeReport(compared, moved, result)

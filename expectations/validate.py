@@ -54,7 +54,9 @@ class SuiteResult:
     success: bool
     evaluated: int
     failures: list[str]  # one readable line per failed expectation
-    outcome: object = None  # the GX validation result, for callers that read more of it
+    # the failing rows' identifying columns (the suite's ``identify``), as GX lists them; plain
+    # values, not GX's objects, so a result read from the GX process loads no GX here
+    unexpected_rows: list[dict] = field(default_factory=list)
 
 
 def load_suites(suites_dir: Path = SUITES_DIR) -> list[Suite]:
@@ -106,8 +108,10 @@ def validate_frame(
         if suite.identify
         else "SUMMARY",
     )
-    failures = [_failure(suite, r) for r in outcome.results if not r.success]
-    return SuiteResult(suite, outcome.success, len(outcome.results), failures, outcome)
+    failed = [r for r in outcome.results if not r.success]
+    rows = [row for r in failed for row in r.result.get("unexpected_index_list") or []]
+    failures = [_failure(suite, r) for r in failed]
+    return SuiteResult(suite, outcome.success, len(outcome.results), failures, rows)
 
 
 def validate_warehouse(

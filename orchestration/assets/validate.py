@@ -5,11 +5,13 @@ marts), and ``gx_changes_since_publication`` compares the build with the previou
 failing check stops the publish stage: the previous publication stays in place. The publish asset
 depends on every checked table (``CHECKED_ASSETS``): Dagster blocks only the direct dependants of a
 failed blocking check, and the staging tables are otherwise upstream of it only through marts built
-in the same dbt step.
+in the same dbt step. The suites run in the process that loaded GX while dbt built
+(:mod:`expectations.gx_process`).
 """
 
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetKey, asset_check
 
+from expectations import gx_process
 from expectations.changes import SUITE_NAME, detect_changes
 from expectations.validate import Suite, load_suites, validate_warehouse
 from orchestration.progress import say
@@ -26,7 +28,9 @@ def gx_check(suite: Suite):
     )
     def _check(context, settings: SettingsResource) -> AssetCheckResult:
         cfg = settings.get()
-        result = validate_warehouse(cfg.build_db, cfg.next_publication_db, [suite], gx_dir=cfg.quality_dir)[0]
+        result = gx_process.run(
+            validate_warehouse, cfg.build_db, cfg.next_publication_db, [suite], gx_dir=cfg.quality_dir
+        )[0]
         verdict = "passed" if result.success else "FAILED"
         say(context, "checks", f"{suite.name} ({suite.table}): {result.evaluated} expectations {verdict}")
         for line in result.failures:
@@ -53,7 +57,8 @@ def gx_check(suite: Suite):
 )
 def changes_check(context, settings: SettingsResource) -> AssetCheckResult:
     cfg = settings.get()
-    report = detect_changes(
+    report = gx_process.run(
+        detect_changes,
         cfg.next_publication_db,
         cfg.published_db,
         cfg.max_count_change_pct,

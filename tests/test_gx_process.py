@@ -1,0 +1,61 @@
+"""Great Expectations runs in a process of its own, loaded before the checks ask for it."""
+
+import os
+import shutil
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from expectations import gx_process
+from expectations.validate import validate_warehouse
+from tests.conftest import PROJECT_DIR
+
+
+def loaded(module: str) -> bool:
+    return module in sys.modules
+
+
+def test_a_function_runs_in_another_process_that_loaded_gx_before_the_call():
+    gx_process.start()
+    assert gx_process.run(os.getpid) != os.getpid()
+    assert gx_process.run(loaded, "great_expectations")  # by the process's start, not by this call
+
+
+def test_an_error_in_the_process_is_raised_here(tmp_path):
+    with pytest.raises(duckdb.IOException, match="missing.duckdb"):
+        gx_process.run(validate_warehouse, tmp_path / "missing.duckdb", tmp_path / "marts.duckdb", [])
+
+
+def test_a_process_that_dies_is_named_and_the_next_call_starts_another():
+    first = gx_process.run(os.getpid)
+    with pytest.raises(RuntimeError, match="Great Expectations process ended while running _exit"):
+        gx_process.run(os._exit, 3)
+    assert gx_process.run(os.getpid) not in (first, os.getpid())
+
+
+def test_a_refresh_never_loads_gx_itself_and_still_validates_and_publishes_data_docs(tmp_path):
+    shutil.copytree(PROJECT_DIR / "raw" / "embedded", tmp_path / "raw" / "embedded")
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(PROJECT_DIR),
+        "CPB_RAW_DIR": str(tmp_path / "raw"),
+        "CPB_WAREHOUSE_DIR": str(tmp_path / "warehouse"),
+    }
+    for name in ("CPB_SOURCE", "CPB_CUTOFF_DATE", "DAGSTER_HOME"):
+        env.pop(name, None)
+    script = (
+        "import sys; from orchestration import cli; code = cli.main(['refresh']); "
+        "print('exit', code, 'gx here', 'great_expectations' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=600
+    )
+    output = result.stdout[-3000:] + result.stderr[-3000:]
+    assert result.stdout.rstrip().endswith("exit 0 gx here False"), output
+    # the six suites and the change check ran (in the other process): their lines and their Data Docs
+    assert result.stdout.count("expectations passed") == 6
+    assert "changes_since_publication: nothing published yet" in result.stdout
+    quality = (tmp_path / "warehouse" / "published" / "quality" / "index.html").read_text()
+    assert quality.count("<td>passed</td>") == 7
