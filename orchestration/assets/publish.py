@@ -5,9 +5,9 @@ from functools import partial
 import duckdb
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
-from expectations import gx_process
 from expectations.changes import detect_changes
 from expectations.validate import build_quality_site
+from orchestration import worker
 from orchestration.assets.raw import current_snapshot
 from orchestration.assets.transform import mart_names
 from orchestration.assets.validate import CHECKED_ASSETS
@@ -41,9 +41,9 @@ def published_marts(context: AssetExecutionContext, settings: SettingsResource) 
     limits = (cfg.max_count_change_pct, cfg.max_share_change_pp)
     accepted = []
     if settings.accept_changes:
-        accepted = gx_process.run(detect_changes, cfg.next_publication_db, cfg.published_db, *limits).moved
+        accepted = worker.run(detect_changes, cfg.next_publication_db, cfg.published_db, *limits).moved
     site = cfg.quality_dir / "site"
-    gx_process.run(build_quality_site, cfg.quality_dir, site)
+    worker.run(build_quality_site, cfg.quality_dir, site)
     record = publish(
         cfg.next_publication_db,
         cfg.published_dir,

@@ -24,7 +24,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtProject, dbt_assets
 from dagster_dbt.asset_utils import get_manifest_and_translator_from_dbt_assets
 from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 
-from expectations import gx_process
+from orchestration import worker
 from orchestration.assets.raw import current_snapshot
 from orchestration.crosswalk import REFERENCE_CYCLE
 from orchestration.dbt_runner import DBT_PROJECT_DIR, run_dbt
@@ -132,7 +132,7 @@ def cpb_dbt_models(context: AssetExecutionContext, settings: SettingsResource):
     target = cfg.build_db.parent / "dbt_target"  # one fixed folder: it keeps dbt's parse between runs
     log = target.parent / "dbt.log"
     say(context, "transform", f"dbt build -> {cfg.build_db}, marts -> {cfg.next_publication_db} (log: {log})")
-    gx_process.start()  # the checks' Great Expectations loads on the other core while dbt builds
+    worker.start()  # the checks' Great Expectations loads on the other core while dbt builds
     started = time.monotonic()
     parsed = run_dbt(["parse"], target_path=target, dbt_vars=run_vars(cfg), env=env)
     parsed.raise_for_failure("parse", log)

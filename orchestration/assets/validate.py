@@ -6,14 +6,14 @@ failing check stops the publish stage: the previous publication stays in place. 
 depends on every checked table (``CHECKED_ASSETS``): Dagster blocks only the direct dependants of a
 failed blocking check, and the staging tables are otherwise upstream of it only through marts built
 in the same dbt step. The suites run in the process that loaded GX while dbt built
-(:mod:`expectations.gx_process`).
+(:mod:`orchestration.worker`).
 """
 
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetKey, asset_check
 
-from expectations import gx_process
 from expectations.changes import SUITE_NAME, detect_changes
 from expectations.validate import Suite, load_suites, validate_warehouse
+from orchestration import worker
 from orchestration.progress import say
 from orchestration.resources import SettingsResource
 
@@ -28,7 +28,7 @@ def gx_check(suite: Suite):
     )
     def _check(context, settings: SettingsResource) -> AssetCheckResult:
         cfg = settings.get()
-        result = gx_process.run(
+        result = worker.run(
             validate_warehouse, cfg.build_db, cfg.next_publication_db, [suite], gx_dir=cfg.quality_dir
         )[0]
         verdict = "passed" if result.success else "FAILED"
@@ -57,7 +57,7 @@ def gx_check(suite: Suite):
 )
 def changes_check(context, settings: SettingsResource) -> AssetCheckResult:
     cfg = settings.get()
-    report = gx_process.run(
+    report = worker.run(
         detect_changes,
         cfg.next_publication_db,
         cfg.published_db,

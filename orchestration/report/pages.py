@@ -7,7 +7,6 @@ rounded text a reader sees, so tests and scrapers compare with the marts exactly
 from __future__ import annotations
 
 import json
-from itertools import groupby
 from pathlib import Path
 
 import jinja2
@@ -45,8 +44,9 @@ def render(data: dict, publication: dict, folder: Path, cache_dir: Path | None =
     ``cache_dir`` keeps the Vega script between runs (:func:`charts.javascript`)."""
     env = environment()
     specs, written = {}, []
-    for assessment in data["assessments"]:
-        assessment["areas"] = _areas(assessment, data, specs)
+    # the pages' own view of each assessment; ``data`` is left as it is (the spreadsheets read it)
+    assessments = [{**a, "areas": _areas(a, data, specs)} for a in data["assessments"]]
+    for assessment in assessments:
         page = env.get_template("indicator.html.j2")
         (folder / assessment["assessment_code"]).mkdir(parents=True, exist_ok=True)
         for area in assessment["areas"]:
@@ -62,7 +62,7 @@ def render(data: dict, publication: dict, folder: Path, cache_dir: Path | None =
     index = folder / "index.html"
     index.write_text(
         env.get_template("index.html.j2").render(
-            data=data,
+            data={**data, "assessments": assessments},
             publication=publication,
             regions=data["regions"],
             specs=specs,
@@ -73,18 +73,16 @@ def render(data: dict, publication: dict, folder: Path, cache_dir: Path | None =
 
 
 def _areas(assessment: dict, data: dict, specs: dict) -> list[dict]:
-    """The catalogue's indicators by thematic area (goal), each with its chart, link and questions."""
+    """The thematic areas' indicators, each with its chart, link and questions."""
     code = assessment["assessment_code"]
     labels = {
         "baseline": f"baseline ({assessment['baseline_cycle_code']})",
         "cycle": f"cycle ({assessment['cycle_code']})",
     }
     areas = []
-    for (area, name), indicators in groupby(
-        assessment["indicators"], key=lambda i: (i["thematic_area"], i["thematic_area_name"])
-    ):
+    for area in assessment["areas"]:
         items = []
-        for indicator in indicators:
+        for indicator in area["indicators"]:
             indicator_code = indicator["indicator_code"]
             chart_id = f"chart-{code}-{indicator_code}"
             spec = charts.indicator_chart(indicator, data["regions"], labels)
@@ -94,7 +92,6 @@ def _areas(assessment: dict, data: dict, specs: dict) -> list[dict]:
             items.append(
                 {
                     **indicator,
-                    "kind": _kind(indicator),
                     "chart_id": chart_id if spec is not None else None,
                     "href": f"{code}/{indicator_code}.html",
                     "questions": [q for key in keys for q in data["questions"].get(key, [])],
@@ -106,7 +103,7 @@ def _areas(assessment: dict, data: dict, specs: dict) -> list[dict]:
                     },
                 }
             )
-        areas.append({"code": area, "name": name or area, "indicators": items})
+        areas.append({**area, "indicators": items})
     return areas
 
 
@@ -119,13 +116,6 @@ def _party_groups(parties: list[dict], regions: list[dict]) -> list[dict]:
         for code, name in groups
         if (members := [p for p in parties if p["region_code"] == code])
     ]
-
-
-def _kind(indicator: dict) -> str:
-    """compared (has indicator_progress), not_measured (the framework cannot measure it), or not_compared."""
-    if indicator["source"] == "not_measured":
-        return "not_measured"
-    return "compared" if indicator["progress"] else "not_compared"
 
 
 def progress_class(change, polarity: str) -> str:

@@ -7,6 +7,7 @@ tool reading ``cpb_indicators.duckdb`` agree to the last digit.
 from __future__ import annotations
 
 from collections import defaultdict
+from itertools import groupby
 from pathlib import Path
 
 import duckdb
@@ -188,11 +189,26 @@ def _assessment(con, assessment: dict) -> dict:
         }
         for indicator in rows(con, INDICATORS_SQL, [assessment["catalogue_code"]])
     ]
+    for indicator in indicators:
+        indicator["kind"] = _kind(indicator)
     return {
         **assessment,
         "headline": _headline(con, assessment),
         "indicators": indicators,
+        "areas": [
+            {"code": area, "name": name or area, "indicators": list(members)}
+            for (area, name), members in groupby(
+                indicators, key=lambda i: (i["thematic_area"], i["thematic_area_name"])
+            )
+        ],
     }
+
+
+def _kind(indicator: dict) -> str:
+    """compared (has indicator_progress), not_measured (the framework cannot measure it), or not_compared."""
+    if indicator["source"] == "not_measured":
+        return "not_measured"
+    return "compared" if indicator["progress"] else "not_compared"
 
 
 def _headline(con, assessment: dict) -> dict:

@@ -1,15 +1,19 @@
-"""Great Expectations runs in a process of its own, loaded before the checks ask for it."""
+"""The worker process: GX loaded before the checks ask for it, the spreadsheets written beside the pages.
+
+This module is imported in the worker too (to find ``loaded``): it imports neither GX nor openpyxl.
+"""
 
 import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures.process import BrokenProcessPool
 
 import duckdb
 import pytest
 
-from expectations import gx_process
 from expectations.validate import validate_warehouse
+from orchestration import worker
 from tests.conftest import PROJECT_DIR
 
 
@@ -18,24 +22,25 @@ def loaded(module: str) -> bool:
 
 
 def test_a_function_runs_in_another_process_that_loaded_gx_before_the_call():
-    gx_process.start()
-    assert gx_process.run(os.getpid) != os.getpid()
-    assert gx_process.run(loaded, "great_expectations")  # by the process's start, not by this call
+    worker.start()
+    assert worker.run(os.getpid) != os.getpid()
+    assert worker.run(loaded, "great_expectations")  # by the process's start, not by this call
+    assert worker.run(loaded, "openpyxl")
 
 
 def test_an_error_in_the_process_is_raised_here(tmp_path):
     with pytest.raises(duckdb.IOException, match="missing.duckdb"):
-        gx_process.run(validate_warehouse, tmp_path / "missing.duckdb", tmp_path / "marts.duckdb", [])
+        worker.run(validate_warehouse, tmp_path / "missing.duckdb", tmp_path / "marts.duckdb", [])
 
 
-def test_a_process_that_dies_is_named_and_the_next_call_starts_another():
-    first = gx_process.run(os.getpid)
-    with pytest.raises(RuntimeError, match="Great Expectations process ended while running _exit"):
-        gx_process.run(os._exit, 3)
-    assert gx_process.run(os.getpid) not in (first, os.getpid())
+def test_a_process_that_dies_fails_its_call_and_the_next_call_starts_another():
+    first = worker.run(os.getpid)
+    with pytest.raises(BrokenProcessPool):
+        worker.run(os._exit, 3)
+    assert worker.run(os.getpid) not in (first, os.getpid())
 
 
-def test_a_refresh_never_loads_gx_itself_and_still_validates_and_publishes_data_docs(tmp_path):
+def test_a_refresh_never_loads_gx_itself_and_still_publishes_data_docs_and_spreadsheets(tmp_path):
     shutil.copytree(PROJECT_DIR / "raw" / "embedded", tmp_path / "raw" / "embedded")
     env = {
         **os.environ,
@@ -59,3 +64,10 @@ def test_a_refresh_never_loads_gx_itself_and_still_validates_and_publishes_data_
     assert "changes_since_publication: nothing published yet" in result.stdout
     quality = (tmp_path / "warehouse" / "published" / "quality" / "index.html").read_text()
     assert quality.count("<td>passed</td>") == 7
+    from openpyxl import load_workbook
+
+    # the spreadsheets of the three assessments (ar3, ar4, ar5), each with its README sheet first
+    report = tmp_path / "warehouse" / "published" / "report"
+    assert sorted(p.name for p in report.glob("*.xlsx")) == ["ar3.xlsx", "ar4.xlsx", "ar5.xlsx"]
+    for book in report.glob("*.xlsx"):
+        assert load_workbook(book, read_only=True).sheetnames[0] == "README"
