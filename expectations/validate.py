@@ -55,7 +55,8 @@ class SuiteResult:
     evaluated: int
     failures: list[str]  # one readable line per failed expectation
     # the failing rows' identifying columns (the suite's ``identify``), as GX lists them; plain
-    # values, not GX's objects, so a result read from the GX process loads no GX here
+    # values, not GX's objects: a result sent back from the worker process (orchestration/worker.py)
+    # would load GX in the refresh to unpickle them
     unexpected_rows: list[dict] = field(default_factory=list)
 
 

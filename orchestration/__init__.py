@@ -5,7 +5,8 @@ runs the refresh (``cpb``, Dagster's run worker, the tests). By default it looks
 the youngest objects after every 700 net allocations. A refresh allocates millions of objects that
 live to its end (Dagster's, dbt's and dagster-dbt's modules, dbt's manifest, the event log), and
 those passes, with the full ones they lead to, took 2.6-2.8 s of a 20 s refresh on the embedded
-snapshot (issue 15). After every 10 000 they take 1.1-1.2 s, and the peak memory is the same.
+snapshot (issue 15). After every 10 000 they take 1.1-1.5 s, and the peak memory is the same
+(docs/benchmarks.md, item 28, with the settings tried and left).
 """
 
 import gc
