@@ -13,8 +13,8 @@ the step running beside them, so they run here, on the other core:
 A function sent here must be importable by name (a module-level function), its arguments and
 result picklable (paths, suites, the report's rows; not GX's objects, which would load GX back
 in the refresh to unpickle them). Its exceptions are raised again in the caller, with this
-process's traceback as their cause; if the process dies (killed, out of memory), the caller gets
-``BrokenProcessPool`` and the next call starts a new one.
+process's traceback as their cause; if the process dies (killed, out of memory), the call fails
+with an error that says so (:func:`wait`) and the next call starts a new process.
 
 The process is started as Python's ``spawn`` starts one: it imports the main module of the program
 again, so a script that runs a refresh does so under ``if __name__ == "__main__":`` (``cpb``,
@@ -68,7 +68,18 @@ def submit(function: Callable[..., T], *args, **kwargs) -> Future[T]:
 
 def run(function: Callable[..., T], *args, **kwargs) -> T:
     """``function(*args, **kwargs)`` in the process; its result, once it returns."""
-    return submit(function, *args, **kwargs).result()
+    return wait(submit(function, *args, **kwargs))
+
+
+def wait(future: Future[T]) -> T:
+    """A submitted call's result, or its exception; if the process died meanwhile, an error saying so."""
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:
+        raise RuntimeError(
+            "the worker process (orchestration/worker.py) ended before its call returned: killed, or out "
+            "of memory?"
+        ) from exc
 
 
 @atexit.register

@@ -35,7 +35,7 @@ def build_report(published_db: Path, publication: dict, folder: Path, cache_dir:
         if book.cancel():  # the worker has not started it: written here, now that the pages are done
             workbook.write(*args)
         else:
-            book.result()
+            worker.wait(book)
     return index
 
 
