@@ -216,6 +216,9 @@ def query_latency(db: Path, repeat: int) -> dict[str, dict[str, float]]:
 
 
 def _pct(values: list[float], p: int) -> float:
+    """The p-th percentile; one measurement (``--queries 1``) is its own percentile."""
+    if len(values) < 2:
+        return values[0]
     return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
 
 
