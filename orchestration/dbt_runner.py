@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator, Mapping
+import queue
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,13 +59,15 @@ def run_dbt(
     manifest=None,
     console: bool = False,
     log_dir: Path | None = None,
+    on_result: Callable[[dict], None] | None = None,
 ) -> DbtInvocation:
     """Run ``dbt <args>`` on the project in this process.
 
     dbt's log goes to ``dbt.log`` in ``log_dir`` (default: beside ``target_path``). ``env`` is set
     only while dbt runs (the profile's DuckDB path, the snapshot id); ``manifest`` (from an earlier
     invocation's result) skips parsing altogether. ``console`` prints dbt's own log lines
-    (``cpb dbt``); a refresh keeps them in dbt.log and prints its stages' lines.
+    (``cpb dbt``); a refresh keeps them in dbt.log and prints its stages' lines. ``on_result`` is
+    called with each node result as dbt reports it (from dbt's threads).
     """
     from dbt.cli.main import dbtRunner
     from dbt_common.events.functions import msg_to_dict
@@ -73,6 +77,8 @@ def run_dbt(
     def keep_results(event) -> None:  # called from dbt's worker threads; list.append is atomic
         if event.info.name in RESULT_EVENTS:
             events.append(msg_to_dict(event))
+            if on_result is not None:
+                on_result(events[-1])
 
     flags = [
         *("--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)),
@@ -88,6 +94,43 @@ def run_dbt(
         finally:
             _close_database()
     return DbtInvocation(result.success, events, _failures(result), _manifest_of(args, result, manifest))
+
+
+class DbtStream:
+    """A dbt command run in a thread: iterating it yields each node result as dbt reports it.
+
+    A refresh turns each result into Dagster events while dbt goes on with the next nodes (as
+    dagster-dbt does with its subprocess's log lines), rather than all of them once dbt is done:
+    they show in Dagster as they happen, and their handling overlaps dbt's waits on DuckDB.
+    ``result`` is the command's :class:`DbtInvocation` once the iteration ends, which waits for dbt
+    to finish (and close its database) even when the reader stops early.
+    """
+
+    _DONE = object()
+
+    def __init__(self, args: list[str], **options):
+        self.result: DbtInvocation | None = None
+        self._error: BaseException | None = None
+        self._results: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, args=(args, options), name="dbt", daemon=True)
+        self._thread.start()
+
+    def _run(self, args: list[str], options: dict) -> None:
+        try:
+            self.result = run_dbt(args, on_result=self._results.put, **options)
+        except BaseException as exc:  # raised again in the reader's thread
+            self._error = exc
+        finally:
+            self._results.put(self._DONE)
+
+    def __iter__(self) -> Iterator[dict]:
+        try:
+            while (event := self._results.get()) is not self._DONE:
+                yield event
+        finally:
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
 
 
 def _manifest_of(args: list[str], result, manifest):

@@ -27,7 +27,7 @@ from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 from orchestration import worker
 from orchestration.assets.raw import current_snapshot
 from orchestration.crosswalk import REFERENCE_CYCLE
-from orchestration.dbt_runner import DBT_PROJECT_DIR, run_dbt
+from orchestration.dbt_runner import DBT_PROJECT_DIR, DbtStream, run_dbt
 from orchestration.progress import say
 from orchestration.resources import SettingsResource
 from orchestration.settings import Settings
@@ -144,13 +144,13 @@ def cpb_dbt_models(context: AssetExecutionContext, settings: SettingsResource):
     parsed.raise_for_failure("parse", log)
     say(context, "transform", f"dbt parse done in {time.monotonic() - started:.1f} s")
     started = time.monotonic()
-    built = run_dbt(
+    build = DbtStream(
         REFRESH_BUILD, target_path=target, dbt_vars=run_vars(cfg), env=env, manifest=parsed.manifest
     )
-    # dbt's node results, translated as dagster-dbt translates its subprocess's JSON log lines
+    # dbt's node results as they come, translated as dagster-dbt translates its subprocess's JSON log lines
     manifest, translator, _ = get_manifest_and_translator_from_dbt_assets([context.assets_def])
     results: dict[str, int] = {}
-    for raw in built.events:
+    for raw in build:
         event = DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={})
         for dagster_event in event.to_default_asset_events(
             manifest, translator, context, target, DBT_PROJECT
@@ -159,7 +159,7 @@ def cpb_dbt_models(context: AssetExecutionContext, settings: SettingsResource):
             results[kind] = results.get(kind, 0) + 1
             yield dagster_event
     snapshot_files = {f"{inputs_dir(cfg) / 'snapshot'}/": f"snapshot {snapshot.snapshot_id}, file "}
-    built.raise_for_failure("build", log, snapshot_files)
+    build.result.raise_for_failure("build", log, snapshot_files)
     summary = ", ".join(f"{n} {kind}" for kind, n in sorted(results.items()))
     say(context, "transform", f"dbt build done in {time.monotonic() - started:.1f} s: {summary}")
     started = time.monotonic()
