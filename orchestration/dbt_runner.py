@@ -41,7 +41,7 @@ class DbtInvocation:
     manifest: object = None  # the parsed project (dbt's Manifest), reusable by the next command
 
     def raise_for_failure(self, command: str, log: Path, names: Mapping[str, str] | None = None) -> None:
-        """Raise with the failing nodes' messages; ``names`` rewrites paths in them (a link path to
+        """Raise with the failing nodes' messages; ``names`` rewrites text in them (a link path to
         the snapshot becomes ``snapshot <id>, file ``, the way every other error names a file)."""
         if not self.success:
             causes = "\n".join(self.failures)

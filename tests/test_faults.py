@@ -142,6 +142,21 @@ def test_a_party_in_no_regional_group_is_blocked(faulty):
     )
 
 
+def test_a_region_term_without_an_identifier_is_blocked(faulty):
+    """A not-null column of staging is a constraint of its contract: the build stops at the model,
+    naming it and the column."""
+
+    def drop_identifier(terms):
+        terms[0].pop("identifier")
+
+    assert_blocked(
+        faulty,
+        "20260702T000008Z-noidentifier",
+        {REGIONS: json_edit(drop_identifier)},
+        "NOT NULL constraint failed: stg_bch__regions.region_identifier",
+    )
+
+
 def test_faulty_records_are_quarantined_or_excluded_and_published(baseline, faulty):
     """Last: this one publishes. Four faults in the NR4 export, each with its documented outcome."""
     baseline_total = json.loads((baseline.warehouse_dir / "published" / "manifest.json").read_text())[
