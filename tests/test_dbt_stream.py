@@ -12,9 +12,9 @@ MODELS = """
 version: 2
 models:
   - name: first
-    columns: [{name: n, data_tests: [not_null]}]
+    columns: [{name: n, data_type: integer, data_tests: [not_null]}]
   - name: second
-    columns: [{name: n, data_tests: [unique]}]
+    columns: [{name: n, data_type: integer, data_tests: [unique]}]
 """
 
 
