@@ -10,8 +10,8 @@ part runs in a fresh process, as a refresh would, and is timed from the outside 
 - one process as a refresh's: Dagster, dbt and Great Expectations imported (each import timed
   after the ones before it), then a job of no-op steps, as many as the refresh job has (raw,
   reference, dbt, one per check, publish), run in-process on an ephemeral instance;
-- dbt: a generated project with the warehouse's numbers of seeds, models, data tests and unit
-  tests over 4-row tables (no contracts, keys or docs), parsed (the first run in full, later runs
+- dbt: a generated project with the numbers of seeds, models, data tests and unit tests a
+  refresh builds, over 4-row tables (no contracts, keys or docs), parsed (the first run in full, later runs
   from its partial parse), then built in-process with that parse's manifest, as the transform
   stage runs it.
 
@@ -82,19 +82,28 @@ print(after_parse - started, time.monotonic() - after_parse, len(built.result.re
 
 
 def node_counts() -> dict[str, int]:
-    """The warehouse's dbt nodes by kind, from its parsed manifest, and the refresh job's steps."""
+    """The dbt nodes a refresh builds, by kind (dbt's own listing of the `refresh` selector,
+    dbt_project/selectors.yml), and the refresh job's steps."""
     from dagster._core.execution.api import create_execution_plan
+    from dbt.cli.main import dbtRunner
 
     from orchestration.assets.transform import ensure_manifest
+    from orchestration.dbt_runner import DBT_PROJECT_DIR
     from orchestration.definitions import defs
 
-    manifest = json.loads(ensure_manifest().read_text())
-    kinds = [n["resource_type"] for n in manifest["nodes"].values()]
+    flags = ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR), "--quiet"]
+    flags += ["--target-path", str(ensure_manifest().parent), "--log-level", "none"]
+    listed = dbtRunner().invoke(
+        ["ls", "--selector", "refresh", "--output", "json", "--output-keys", "resource_type", *flags]
+    )
+    if not listed.success:
+        raise RuntimeError(f"dbt ls of the refresh selector failed: {listed.exception}")
+    kinds = [json.loads(line)["resource_type"] for line in listed.result]
     return {
         "seeds": kinds.count("seed"),
         "models": kinds.count("model"),
         "data tests": kinds.count("test"),
-        "unit tests": len(manifest.get("unit_tests", {})),
+        "unit tests": kinds.count("unit_test"),
         "dagster steps": len(create_execution_plan(defs.resolve_job_def("refresh")).step_keys_to_execute),
     }
 

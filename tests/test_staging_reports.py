@@ -2,7 +2,7 @@
 the refresh, naming the snapshot, file, cycle, government and question.
 
 The shapes that are read, and the records set aside with the field and reason, are dbt unit tests
-(dbt_project/models/staging/_staging__models.yml), run by tests/test_dbt_unit_tests.py.
+(dbt_project/models/staging/_staging__models.yml), run by tests/test_repository_checks.py.
 """
 
 from tests.factory import country, report, write_snapshot

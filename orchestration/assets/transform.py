@@ -36,15 +36,17 @@ from orchestration.sql import sql_escape
 
 DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
-# What a refresh builds: every seed, model and data test, not the dbt unit tests. Unit tests check
-# the SQL on fixed inputs, so their outcome changes with the code, not with a snapshot: dbt's docs
-# recommend running them in development and CI, not in production. `make test` runs them
-# (tests/test_dbt_unit_tests.py), as does `cpb dbt build` by hand; a refresh saves their nodes.
-REFRESH_BUILD = ["build", "--exclude-resource-type", "unit_test"]
+# What a refresh builds: dbt_project/selectors.yml's `refresh`, every seed, model and data test but
+# the repository's own checks (dbt's unit tests, the tests of seeds alone). Their outcome changes
+# with the code and the seeds, not with a snapshot: dbt's docs advise running unit tests in
+# development and CI, not in production. `make test` runs them (tests/test_repository_checks.py),
+# as does `cpb dbt build` by hand; a refresh saves their nodes.
+REFRESH_BUILD = ["build", "--selector", "refresh"]
 
 PROJECT_FILE_GLOBS = (
     "dbt_project.yml",
     "profiles.yml",
+    "selectors.yml",
     "models/**/*",
     "seeds/**/*",
     "macros/**/*",
