@@ -3,6 +3,8 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from bench import stack_floor
 from orchestration.assets.transform import ensure_manifest
 
@@ -26,10 +28,11 @@ def test_counts_are_the_refreshs():
     assert counts["data tests"] == len(data_test_ids()) - 32
 
 
-def test_generated_project_parses_to_those_counts(tmp_path):
+@pytest.mark.parametrize("unit_tests", [2, 0])  # 0: what a refresh runs now
+def test_generated_project_parses_to_those_counts(tmp_path, unit_tests):
     from dbt.cli.main import dbtRunner
 
-    counts = {"seeds": 3, "models": 7, "data tests": 20, "unit tests": 2}
+    counts = {"seeds": 3, "models": 7, "data tests": 20, "unit tests": unit_tests}
     root = tmp_path / "project"
     stack_floor.write_project(root, counts)
     flags = ["--project-dir", str(root), "--profiles-dir", str(root), "--log-level", "none"]
@@ -39,4 +42,4 @@ def test_generated_project_parses_to_those_counts(tmp_path):
     assert kinds.count("seed") == 3
     assert kinds.count("model") == 7
     assert kinds.count("test") == 20  # 20 = 7 models x 2 + 6 with a third test
-    assert len(parsed.result.unit_tests) == 2
+    assert len(parsed.result.unit_tests) == unit_tests
