@@ -43,6 +43,21 @@ class Pipeline:
             return con.execute(sql, params or []).fetchall()
 
 
+def small_dbt_project(root: Path, layer: str, files: dict[str, str]) -> Path:
+    """A dbt project of its own under ``root``: the warehouse's configuration (contracts, dispatch,
+    hooks, profile) and macros, with ``files`` (name -> text) as its models in ``models/<layer>/``."""
+    project = root / "dbt_project"
+    project.mkdir()
+    for name in ("dbt_project.yml", "profiles.yml"):
+        shutil.copy(PROJECT_DIR / "dbt_project" / name, project / name)
+    shutil.copytree(PROJECT_DIR / "dbt_project" / "macros", project / "macros")
+    models = project / "models" / layer
+    models.mkdir(parents=True)
+    for name, text in files.items():
+        (models / name).write_text(text)
+    return project
+
+
 @pytest.fixture
 def pipeline(tmp_path, monkeypatch) -> Pipeline:
     return Pipeline(tmp_path, monkeypatch)

@@ -2,11 +2,10 @@
 small dbt project of its own: the warehouse's configuration and macros, two staging models, the
 second built from the first, and one test on each."""
 
-import shutil
-
 import pytest
 
-from orchestration.dbt_runner import DBT_PROJECT_DIR, DbtStream
+from orchestration.dbt_runner import DbtStream
+from tests.conftest import small_dbt_project
 
 MODELS = """
 version: 2
@@ -20,16 +19,15 @@ models:
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    project = tmp_path / "dbt_project"
-    project.mkdir()
-    for name in ("dbt_project.yml", "profiles.yml"):
-        shutil.copy(DBT_PROJECT_DIR / name, project / name)
-    shutil.copytree(DBT_PROJECT_DIR / "macros", project / "macros")
-    staging = project / "models" / "staging"
-    staging.mkdir(parents=True)
-    (staging / "_models.yml").write_text(MODELS)
-    (staging / "first.sql").write_text("select 1 as n union all select 2")
-    (staging / "second.sql").write_text("select n * 10 as n from {{ ref('first') }}")
+    project = small_dbt_project(
+        tmp_path,
+        "staging",
+        {
+            "_models.yml": MODELS,
+            "first.sql": "select 1 as n union all select 2",
+            "second.sql": "select n * 10 as n from {{ ref('first') }}",
+        },
+    )
     monkeypatch.setattr("orchestration.dbt_runner.DBT_PROJECT_DIR", project)
     return project
 

@@ -3,12 +3,11 @@
 Run on a copy of the dbt project's configuration and macros with two small marts of its own, so the
 real contract, dispatch and post-hook settings are the ones tested."""
 
-import shutil
-
 import duckdb
 import pytest
 
-from orchestration.dbt_runner import DBT_PROJECT_DIR, run_dbt
+from orchestration.dbt_runner import run_dbt
+from tests.conftest import small_dbt_project
 
 MODELS = """
 version: 2
@@ -35,25 +34,19 @@ models:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    root = tmp_path_factory.mktemp("keys")
-    project = root / "dbt_project"
-    project.mkdir()
-    for name in ("dbt_project.yml", "profiles.yml"):
-        shutil.copy(DBT_PROJECT_DIR / name, project / name)
-    shutil.copytree(DBT_PROJECT_DIR / "macros", project / "macros")
-    marts = project / "models" / "marts"
-    marts.mkdir(parents=True)
-    (marts / "_models.yml").write_text(MODELS)
-    # two Parties in nr4, one of them again in nr5: (cycle, party) is unique; not in the key's order
-    (marts / "keyed.sql").write_text(
-        "select * from (values ('nr5', 'ke', 3), ('nr4', 'mx', 2), ('nr4', 'ke', 1)) "
-        "as t(cycle_code, party_code, n)"
+    return small_dbt_project(
+        tmp_path_factory.mktemp("keys"),
+        "marts",
+        {
+            "_models.yml": MODELS,
+            # two Parties in nr4, one of them again in nr5: (cycle, party) is unique; not in the key's order
+            "keyed.sql": "select * from (values ('nr5', 'ke', 3), ('nr4', 'mx', 2), ('nr4', 'ke', 1)) "
+            "as t(cycle_code, party_code, n)",
+            # the same Party twice in one cycle: the key's one duplicate
+            "keyed_twice.sql": "select * from (values ('nr4', 'ke'), ('nr4', 'ke')) "
+            "as t(cycle_code, party_code)",
+        },
     )
-    # the same Party twice in one cycle: the key's one duplicate
-    (marts / "keyed_twice.sql").write_text(
-        "select * from (values ('nr4', 'ke'), ('nr4', 'ke')) as t(cycle_code, party_code)"
-    )
-    return project
 
 
 def build(project, model, monkeypatch):
