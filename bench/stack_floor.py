@@ -11,9 +11,9 @@ part runs in a fresh process, as a refresh would, and is timed from the outside 
   after the ones before it), then a job of no-op steps, as many as the refresh job has (raw,
   reference, dbt, one per check, publish), run in-process on an ephemeral instance;
 - dbt: a generated project with the numbers of seeds, models, data tests and unit tests a
-  refresh builds, over 4-row tables (no contracts, keys or docs), parsed (the first run in full, later runs
-  from its partial parse), then built in-process with that parse's manifest, as the transform
-  stage runs it.
+  refresh builds, over 4-row tables (no contracts, keys or docs), parsed (the first run in full,
+  later runs from its partial parse), then built in-process with that parse's manifest, as the
+  transform stage runs it.
 
 That process's wall time plus the build is a lower bound of a refresh at x1 on this machine: the
 refresh also parses (1-2 s when the parse is reused), runs our SQL, records a thousand events and
