@@ -64,10 +64,10 @@ def detect_changes(
     published_db: Path,
     max_count_change_pct: float,
     max_share_change_pp: float,
-    gx_dir: Path | None = None,
+    context=None,
 ) -> ChangeReport:
     """Compare the build's marts (``marts_db``) with ``published_db``; list every metric that moved beyond
-    its threshold."""
+    its threshold. ``context``: the GX context that keeps the result (None: kept nowhere)."""
     import pandas as pd
 
     compared = Path(published_db).is_file()
@@ -89,7 +89,7 @@ def detect_changes(
         ],
         identify=["metric"],
     )
-    result = validate_frame(suite, frame, gx_dir=gx_dir)
+    result = validate_frame(suite, frame, context=context)
     flagged = {row["metric"] for row in result.unexpected_rows}
     limits = {"count_change_pct": max_count_change_pct, "share_change_pp": max_share_change_pp}
     moved = [_moved(row, limits) for row in frame.itertuples(index=False) if row.metric in flagged]

@@ -78,21 +78,22 @@ def load_suites(suites_dir: Path = SUITES_DIR) -> list[Suite]:
     return suites
 
 
-def validate_table(con: duckdb.DuckDBPyConnection, suite: Suite, gx_dir: Path | None = None) -> SuiteResult:
+def validate_table(con: duckdb.DuckDBPyConnection, suite: Suite, context=None) -> SuiteResult:
     """Run one suite against the frame it names in an open DuckDB connection."""
     frame = con.sql(suite.query or f"select * from {suite.table}").df()
     parameters = {name: _parameter(con, spec) for name, spec in suite.parameters.items()}
-    return validate_frame(suite, frame, parameters, gx_dir)
+    return validate_frame(suite, frame, parameters, context)
 
 
 def validate_frame(
-    suite: Suite, frame: pd.DataFrame, parameters: dict | None = None, gx_dir: Path | None = None
+    suite: Suite, frame: pd.DataFrame, parameters: dict | None = None, context=None
 ) -> SuiteResult:
-    """Validate ``frame`` with ``suite``'s expectations; with ``gx_dir`` the result is kept for Data Docs."""
+    """Validate ``frame`` with ``suite``'s expectations in GX ``context`` (:func:`quality_context`;
+    None: an ephemeral one). A file context keeps the result for Data Docs."""
     import great_expectations as gx
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
-    context = quality_context(gx_dir)
+    context = quality_context(None) if context is None else context
     gx_suite = gx.ExpectationSuite(name=suite.name, meta={"table": suite.table, "why": suite.why})
     for expectation in suite.expectations:
         gx_suite.add_expectation_configuration(ExpectationConfiguration(**expectation))
@@ -116,14 +117,16 @@ def validate_frame(
 
 
 def validate_warehouse(
-    build_db: Path, marts_db: Path, suites: list[Suite] | None = None, gx_dir: Path | None = None
+    build_db: Path, marts_db: Path, suites: list[Suite] | None = None, context=None
 ) -> list[SuiteResult]:
     """Run ``suites`` (default: all) on a build: its staging and intermediate file ``build_db`` and
-    the file dbt built the marts into, ``marts_db``, in which ``marts.<table>`` is found as well."""
+    the file dbt built the marts into, ``marts_db``, in which ``marts.<table>`` is found as well.
+    ``context``: as for :func:`validate_frame`, one for every suite."""
+    context = quality_context(None) if context is None else context
     with duckdb.connect(str(build_db), read_only=True) as con:
         con.execute(f"attach '{sql_escape(marts_db)}' as built_marts (read_only)")
         con.execute("set search_path = 'main,built_marts.marts'")  # `marts.x` is built_marts.marts.x
-        return [validate_table(con, suite, gx_dir) for suite in suites or load_suites()]
+        return [validate_table(con, suite, context) for suite in suites or load_suites()]
 
 
 def quality_context(gx_dir: Path | None):
@@ -140,16 +143,16 @@ def quality_context(gx_dir: Path | None):
     return context
 
 
-def build_quality_site(gx_dir: Path, site_dir: Path) -> Path:
+def build_quality_site(gx_dir: Path, site_dir: Path, context=None) -> Path:
     """Render Data Docs of the latest validation of every suite into ``site_dir``; return its index.
 
-    GX writes one static HTML page per suite and validation result. Its index page, though, builds
-    its tables with scripts fetched from CDNs, so offline it is empty: it is replaced by a plain
-    HTML index (suite, what it judges and why, verdict, link to GX's page). GX's pages also fetch
-    their logos from GX's servers (with the context's id); pages and styles get the local copy instead.
+    ``context`` is the file context of ``gx_dir`` if the caller has it open. GX writes one static
+    HTML page per suite and validation result. Its index page, though, builds its tables with
+    scripts fetched from CDNs, so offline it is empty: it is replaced by a plain HTML index (suite,
+    what it judges and why, verdict, link to GX's page). GX's pages also fetch their logos from
+    GX's servers (with the context's id); pages and styles get the local copy instead.
     """
-    context = quality_context(gx_dir)
-    context.build_data_docs()
+    (quality_context(gx_dir) if context is None else context).build_data_docs()
     project = Path(gx_dir) / "gx"
     results_dir = project / "uncommitted" / "validations"
     shutil.rmtree(site_dir, ignore_errors=True)

@@ -131,6 +131,11 @@ class Settings:
         return self.warehouse_dir / "build" / "quality"
 
     @property
+    def quality_site_dir(self) -> Path:
+        """The Data Docs of the latest validation, rendered by the checks (published as ``quality/``)."""
+        return self.quality_dir / "site"
+
+    @property
     def reference_dir(self) -> Path:
         """Reference data derived from the registry that dbt sources read (the question crosswalk)."""
         return self.warehouse_dir / "reference"

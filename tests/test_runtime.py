@@ -13,7 +13,7 @@ from dagster import AssetKey, DagsterInstance, build_schedule_context
 
 from orchestration import cli
 from orchestration.assets.transform import ensure_manifest
-from orchestration.assets.validate import gx_checks
+from orchestration.assets.validate import SPECS
 from orchestration.cli import root_message
 from orchestration.definitions import defs
 from tests.test_publish import good_snapshot
@@ -100,7 +100,7 @@ def test_cli_runs_are_recorded_in_the_dagster_home_the_ui_reads_and_dbt_runs_on_
                 if e.dagster_event_type and e.dagster_event_type.value == "ASSET_CHECK_EVALUATION"
             ]
             # a check result per dbt data test a refresh runs (40 at this writing), and the 7 GX checks
-            assert len(checks) == data_tests + len(gx_checks)
+            assert len(checks) == data_tests + len(SPECS)
     # dbt by hand on the same landed snapshot and build files, without writing --vars; the published
     # marts were moved out of the build, so it starts from a copy of them (dim_region's tests read
     # dim_party) and leaves the publication as it was
