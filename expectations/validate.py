@@ -180,7 +180,7 @@ def build_quality_site(gx_dir: Path, site_dir: Path, context=None) -> Path:
         "<!doctype html><html><head><meta charset='utf-8'><title>Quality gate</title></head><body>"
         "<h1>Quality gate: the latest validation</h1>"
         f"<p>Great Expectations suites run on the build before publication, {datetime.date.today()}. "
-        "Keys and row-level rules of the marts are dbt constraints (dbt docs); these suites judge the raw "
+        "Keys and row-level rules of every dbt model are constraints (dbt docs); these suites judge the raw "
         "and staging data, distributions, and the change against the previous publication.</p>"
         "<table border='1' cellpadding='4'><tr><th>suite</th><th>judges</th><th>why</th><th>verdict</th>"
         "<th>expectations met</th><th>definition</th></tr>" + "".join(rows) + "</table></body></html>\n"

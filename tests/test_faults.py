@@ -21,6 +21,7 @@ from tests.conftest import PROJECT_DIR, Pipeline
 EMBEDDED = PROJECT_DIR / "raw" / "embedded" / "20260701T000000Z-synthetic"
 NR4 = "national_reports/nr4.json.gz"
 REGIONS = "thesaurus/regions.json.gz"
+COUNTRIES = "countries.json.gz"
 
 
 def write_defective(source_dir: Path, snapshot_id: str, defects: dict) -> None:
@@ -154,6 +155,19 @@ def test_a_region_term_without_an_identifier_is_blocked(faulty):
         "20260702T000008Z-noidentifier",
         {REGIONS: json_edit(drop_identifier)},
         "NOT NULL constraint failed: stg_bch__regions.region_identifier",
+    )
+
+
+def test_a_country_listed_twice_is_blocked(faulty):
+    """A staging key is a primary-key constraint of its contract: the build stops at the first
+    model keyed by it (the country's treaties, one row per country and treaty), naming the model and
+    the duplicated key."""
+    assert_blocked(
+        faulty,
+        "20260702T000009Z-twice",
+        {COUNTRIES: json_edit(lambda countries: countries.append(dict(countries[0])))},
+        "model stg_bch__country_treaties",
+        'constraint violation: duplicate key "ad, XXVII8a"',
     )
 
 

@@ -1,7 +1,0 @@
-{#- Rows whose combination of columns is not unique (our own: dbt packages would need a download at build time). -#}
-{% test unique_combination(model, columns) %}
-select {{ columns | join(', ') }}, count(*) as n
-from {{ model }}
-group by {{ columns | join(', ') }}
-having count(*) > 1
-{% endtest %}
