@@ -7,8 +7,8 @@ the step running beside them, so they run here, on the other core:
 - importing Great Expectations (2.5-3.8 s): the transform stage calls :func:`start` before dbt
   runs, the process loads GX while dbt builds, and the checks and Data Docs then :func:`run`
   here; the refresh never imports GX itself;
-- the report's spreadsheets (openpyxl, loaded with GX): :func:`submit`-ted by the report, written
-  here while the report's pages render in the refresh.
+- the report's spreadsheets (openpyxl, loaded with GX): :func:`share`-d by the report, written
+  here while the report's pages render in the refresh, which then writes those left.
 
 A function sent here must be importable by name (a module-level function), its arguments and
 result picklable (paths, suites, the report's rows; not GX's objects, which would load GX back
@@ -26,6 +26,8 @@ from __future__ import annotations
 import atexit
 import multiprocessing
 import os
+import threading
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -64,6 +66,46 @@ def submit(function: Callable[..., T], *args, **kwargs) -> Future[T]:
         stop()
         start()
         return _pool.submit(function, *args, **kwargs)
+
+
+def share(function: Callable[..., object], calls: list[tuple]) -> Callable[[], None]:
+    """``function(*args)`` for every ``args`` of ``calls``, shared between the process and this one.
+
+    The process starts on the first call now and takes the next whenever it is free; this one goes
+    on with its own work and then calls the returned ``finish``, which makes here the calls the
+    process has not taken (from the end of the list) and waits for the process's. Queued all at
+    once, every call would go to the process (its pool hands it the next call before it is free),
+    and this one would wait for all of them.
+    """
+    pending = deque(calls)
+    lock = threading.Lock()
+    taken: list[Future] = []
+
+    def take_next(previous: Future | None = None) -> None:
+        if previous is not None and (previous.cancelled() or previous.exception() is not None):
+            return  # finish() raises it; the calls left are made here
+        with lock:
+            if not pending:
+                return
+            future = submit(function, *pending.popleft())
+            taken.append(future)
+        future.add_done_callback(take_next)
+
+    take_next()
+
+    def finish() -> None:
+        while True:
+            with lock:
+                if not pending:
+                    break
+                args = pending.pop()
+            function(*args)
+        with lock:
+            futures = list(taken)
+        for future in futures:
+            wait(future)
+
+    return finish
 
 
 def run(function: Callable[..., T], *args, **kwargs) -> T:

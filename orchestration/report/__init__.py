@@ -16,10 +16,9 @@ from orchestration.report import pages, queries, workbook
 def build_report(published_db: Path, publication: dict, folder: Path, cache_dir: Path | None = None) -> Path:
     """Write the report into ``folder``; returns index.html. ``cache_dir`` keeps the Vega script.
 
-    Pages and spreadsheets are both Python holding its lock, so the spreadsheets go to the worker
-    process and the pages render here meanwhile; a spreadsheet the worker has not started by then
-    is written here (the embedded snapshot's report on 2 cores: 2.6-3.0 s one after the other,
-    2.0-2.4 s side by side).
+    Pages and spreadsheets are both Python holding its lock, so the worker process writes
+    spreadsheets while the pages render here, and this process writes those the worker has not
+    taken once its pages are done (``worker.share``).
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -29,13 +28,9 @@ def build_report(published_db: Path, publication: dict, folder: Path, cache_dir:
     spreadsheets = [
         (a, regions, publication, folder / f"{a['assessment_code']}.xlsx") for a in data["assessments"]
     ]
-    queued = [worker.submit(workbook.write, *args) for args in spreadsheets]
+    finish_spreadsheets = worker.share(workbook.write, spreadsheets)
     index, *_ = pages.render(data, publication, folder, cache_dir)
-    for args, book in zip(spreadsheets, queued, strict=True):
-        if book.cancel():  # the worker has not started it: written here, now that the pages are done
-            workbook.write(*args)
-        else:
-            worker.wait(book)
+    finish_spreadsheets()
     return index
 
 
