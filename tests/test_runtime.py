@@ -99,7 +99,7 @@ def test_cli_runs_are_recorded_in_the_dagster_home_the_ui_reads_and_dbt_runs_on_
                 for e in events
                 if e.dagster_event_type and e.dagster_event_type.value == "ASSET_CHECK_EVALUATION"
             ]
-            # a check result per dbt data test a refresh runs (40 at this writing), and the 7 GX checks
+            # a check result per dbt data test a refresh runs (10 at this writing), and the 7 GX checks
             assert len(checks) == data_tests + len(SPECS)
     # dbt by hand on the same landed snapshot and build files, without writing --vars; the published
     # marts were moved out of the build, so it starts from a copy of them (dim_region's tests read
