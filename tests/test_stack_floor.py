@@ -19,10 +19,10 @@ def data_test_ids() -> list[str]:
 def test_counts_are_the_refreshs():
     counts = stack_floor.node_counts()
     # counted by hand: a seed per CSV, a model per SQL file of the three layers; the refresh job
-    # runs raw, the question crosswalk, dbt, six suites, the change gate and publish
+    # runs raw, the question crosswalk, dbt, the quality gate (six suites, the change check) and publish
     assert counts["seeds"] == len(list((DBT_PROJECT / "seeds").glob("*.csv"))) == 12
     assert counts["models"] == len(list((DBT_PROJECT / "models").glob("*/*.sql"))) == 11 + 15 + 14
-    assert counts["dagster steps"] == 3 + 6 + 1 + 1
+    assert counts["dagster steps"] == 3 + 1 + 1
     # a refresh leaves the unit tests and the 32 tests of seeds alone to `make test` (selectors.yml)
     assert counts["unit tests"] == 0
     assert counts["data tests"] == len(data_test_ids()) - 32
