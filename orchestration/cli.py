@@ -123,6 +123,9 @@ def refresh_command(settings: Settings, args) -> int:
 
 def run_refresh_job(settings: Settings, force: bool = False, accept_changes: bool = False) -> str:
     """Run the ``refresh`` job in-process: ``published``, ``unchanged`` or ``failed`` (reasons printed)."""
+    from orchestration import worker
+
+    worker.start()  # Great Expectations loads on the other core while this process loads Dagster and dbt
     from dagster import AssetKey, DagsterInstance
     from dagster._core.instance.ref import InstanceRef
 

@@ -6,8 +6,9 @@ commits it with a disk sync and disposes of the engine: 6-7 s of every refresh o
 machine, a third of the run's own Python time (issue 15). :class:`PooledSqliteEventLogStorage`
 keeps one engine per database file for the life of the process and writes in SQLite's WAL mode
 with ``synchronous=NORMAL`` (a commit is synced at checkpoints, not each time; a power cut may lose
-the last events, never corrupt the file). Files, tables and schema are Dagster's own, so the UI, the
-daemon and a plain ``SqliteEventLogStorage`` read the same home.
+the last events, never corrupt the file), and remembers the tables, columns and migrations that
+Dagster's storage asks about before most writes and reads. Files, tables and schema are Dagster's
+own, so the UI, the daemon and a plain ``SqliteEventLogStorage`` read the same home.
 
 The home's ``dagster.yaml`` names this storage; :func:`prepare_home` writes it (``cpb refresh`` and
 ``make dev`` call it), and leaves a ``dagster.yaml`` someone else wrote alone.
@@ -15,7 +16,9 @@ The home's ``dagster.yaml`` names this storage; :func:`prepare_home` writes it (
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
@@ -60,6 +63,7 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
 
     def __init__(self, base_dir: str, inst_data=None):
         self._engines: dict = {}  # shard -> engine, least recently used first
+        self._present: set[tuple[str, str]] = set()  # tables, asset-key columns, migrations seen
         super().__init__(base_dir, inst_data)
 
     @classmethod
@@ -84,6 +88,24 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
                 self._engines.pop(next(iter(self._engines))).dispose()
             with engine.connect() as conn, conn.begin():
                 yield conn
+
+    # Dagster asks whether its tables, columns and finished migrations exist before most writes and
+    # reads: a schema query each time (``has_table`` on an engine of its own). What exists stays
+    # (migrations only add), so a yes is remembered; a no is asked again.
+    def has_table(self, table_name: str) -> bool:
+        return self._remembered(("table", table_name), partial(super().has_table, table_name))
+
+    def _has_asset_key_col_on_connection(self, conn, column_name: str) -> bool:
+        asked = partial(super()._has_asset_key_col_on_connection, conn, column_name)
+        return self._remembered(("asset_keys column", column_name), asked)
+
+    def has_secondary_index(self, name: str) -> bool:
+        return self._remembered(("migration", name), partial(super().has_secondary_index, name))
+
+    def _remembered(self, what: tuple[str, str], ask: Callable[[], bool]) -> bool:
+        if what not in self._present and ask():
+            self._present.add(what)
+        return what in self._present
 
     def dispose(self) -> None:
         for engine in self._engines.values():

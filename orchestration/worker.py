@@ -4,9 +4,10 @@ The bench machine has 2 cores and the refresh is one process: whatever Python co
 take turns on one core (the GIL). Two pieces of work are CPU-bound Python and need nothing from
 the step running beside them, so they run here, on the other core:
 
-- importing Great Expectations (2.5-3.8 s): the transform stage calls :func:`start` before dbt
-  runs, the process loads GX while dbt builds, and the checks and Data Docs then :func:`run`
-  here; the refresh never imports GX itself;
+- importing Great Expectations (2.5-3.8 s): ``cpb refresh`` calls :func:`start` before it loads
+  Dagster and dbt (the transform stage calls it again for a run Dagster launched, before dbt
+  runs), the process loads GX meanwhile, and the checks and Data Docs then :func:`run` here; the
+  refresh never imports GX itself;
 - the report's spreadsheets (openpyxl, loaded with GX): :func:`share`-d by the report, written
   here while the report's pages render in the refresh, which then writes those left.
 
