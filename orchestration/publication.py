@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import uuid
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -114,20 +115,17 @@ def publish(
     tables: list[str],
     info: dict,
     report=None,
-    docs_site=None,
-    quality_site=None,
-    report_site=None,
+    sites: Mapping[str, Path] | None = None,
 ) -> dict:
     """Move ``marts_db``, the file dbt built the marts into, to ``published_dir``; return the record.
 
     The file is already what BI tools read (schema ``marts``, the contracts' types, constraints,
     keys and comments, the oldest storage format they open), so it is published as it is: moved,
     not copied, and each of ``tables`` written to Parquet from it. ``report(db_path, record) -> str``,
-    if given, writes ``report.md`` from the new file; ``docs_site``, the dbt docs of this build (a
-    folder with index.html), becomes ``docs/``. ``quality_site``, the Data Docs of this build's
-    validation, becomes ``quality/``. ``report_site(db_path, record, folder)``, if given, writes the
-    HTML report and spreadsheets from the new file into a folder that becomes ``report/``. If any of
-    it fails, the file goes back to the build and the previous publication stays.
+    if given, writes ``report.md`` from the new file. ``sites`` maps a folder name of the publication
+    to the folder of this build that becomes it: the dbt docs (``docs``), the Data Docs of the
+    validation (``quality``), the HTML report and spreadsheets (``report``). If any of it fails, the
+    file goes back to the build and the previous publication stays.
     """
     marts_db, published_dir = Path(marts_db), Path(published_dir)
     wal = marts_db.with_name(marts_db.name + ".wal")
@@ -140,12 +138,8 @@ def publish(
     token = uuid.uuid4().hex[:12]
     new_db = published_dir / f".cpb_indicators.{token}.duckdb"
     new_parquet = published_dir / f".parquet.{token}"
-    sites = {
-        name: site for name, site in (("docs", docs_site), ("quality", quality_site)) if site is not None
-    }
+    sites = dict(sites or {})
     new_sites = {name: published_dir / f".{name}.{token}" for name in sites}
-    if report_site is not None:
-        new_sites["report"] = published_dir / f".report.{token}"
     new_parquet.mkdir()
     shutil.move(marts_db, new_db)  # a rename when build/ and published/ share a file system
     try:
@@ -154,8 +148,6 @@ def publish(
         report_text = report(new_db, record) if report else None
         for name, site in sites.items():
             shutil.copytree(site, new_sites[name])
-        if report_site is not None:
-            report_site(new_db, record, new_sites["report"])
         os.replace(new_db, published_dir / "cpb_indicators.duckdb")  # the commit point
     except BaseException:
         shutil.move(new_db, marts_db)  # the build keeps its marts for inspection

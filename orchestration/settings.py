@@ -136,6 +136,11 @@ class Settings:
         return self.quality_dir / "site"
 
     @property
+    def build_report_dir(self) -> Path:
+        """The report of the latest build, rendered while the checks run (published as ``report/``)."""
+        return self.warehouse_dir / "build" / "report"
+
+    @property
     def reference_dir(self) -> Path:
         """Reference data derived from the registry that dbt sources read (the question crosswalk)."""
         return self.warehouse_dir / "reference"

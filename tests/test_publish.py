@@ -46,6 +46,8 @@ def test_failing_expectation_blocks_publication_and_keeps_the_previous_one(pipel
     assert pipeline.refresh() == 0
     before = publication(pipeline)
     published_bytes = pipeline.published_db.read_bytes()
+    published_report = pipeline.published_db.with_name("report").joinpath("index.html").read_text()
+    assert '<code data-field="snapshot_id">20200101T000000Z</code>' in published_report
 
     # A newer snapshot whose countries endpoint returns a malformed government code: dbt builds it,
     # the Great Expectations suite on the staged countries list rejects it.
@@ -62,9 +64,15 @@ def test_failing_expectation_blocks_publication_and_keeps_the_previous_one(pipel
     assert "country_code', regex='^[a-z]{2}$') failed; unexpected 1, e.g. country_code=k9, name=K9" in err
     assert publication(pipeline) == before
     assert pipeline.published_db.read_bytes() == published_bytes
-    # the rejected build's marts are kept for inspection, not published
+    assert pipeline.published_db.with_name("report").joinpath("index.html").read_text() == published_report
+    # the rejected build's marts, and the report rendered from them while the checks ran, are kept
+    # for inspection, not published
     marts_db = pipeline.warehouse_dir / "build" / "publication.duckdb"
     assert ("k9",) in pipeline.query("select party_code from marts.dim_party", db=marts_db)
+    assert (
+        '<code data-field="snapshot_id">20200201T000000Z</code>'
+        in (pipeline.warehouse_dir / "build" / "report" / "index.html").read_text()
+    )
 
 
 def test_a_reader_holding_the_published_file_keeps_its_view_during_a_refresh(pipeline):

@@ -56,6 +56,9 @@ def test_unknown_government_and_unknown_answer_code_are_quarantined_and_publishe
         "by_field": {"staging:Q014": 1, "staging:government.identifier": 1},
     }
     assert "Quarantine: 2 records set aside" in capsys.readouterr().out
+    # the HTML report says it at the top (ke's answer and zz's report)
+    page = pipeline.published_db.with_name("report").joinpath("index.html").read_text()
+    assert '<span data-field="quarantined" data-value="2">2</span> records set aside' in page
     report_md = (pipeline.warehouse_dir / "published" / "report.md").read_text()
     assert "| national_reports/nr4.json.gz | 2 | government.identifier | zz |" in report_md.split("snapshot")[
         -1

@@ -1,7 +1,5 @@
 """Stage 5, publish: the validated marts' file moved into warehouse/published/ for BI tools."""
 
-from functools import partial
-
 import duckdb
 from dagster import AssetExecutionContext, AssetKey, MaterializeResult, asset
 
@@ -28,10 +26,6 @@ from orchestration.summary import quarantine_counts, report_markdown
     ),
 )
 def published_marts(context: AssetExecutionContext, settings: SettingsResource) -> MaterializeResult:
-    # the report's charts and spreadsheets (altair, openpyxl: 0.6 s) load only when publishing, not
-    # with the definitions (the UI's code server, every CLI command)
-    from orchestration.report import build_report
-
     cfg = settings.get()
     snapshot = current_snapshot(cfg)
     with duckdb.connect(str(cfg.next_publication_db), read_only=True) as con:
@@ -63,10 +57,11 @@ def published_marts(context: AssetExecutionContext, settings: SettingsResource) 
             "accepted_changes": accepted,
         },
         report=report_markdown,
-        docs_site=cfg.build_docs_dir,
-        quality_site=cfg.quality_site_dir,  # rendered by the checks
-        # the question texts are seeds of the build, not marts; the Vega script is kept with the build
-        report_site=partial(build_report, cache_dir=cfg.build_db.parent),
+        sites={
+            "docs": cfg.build_docs_dir,  # rendered by the transform stage
+            "quality": cfg.quality_site_dir,  # the Data Docs, rendered by the checks
+            "report": cfg.build_report_dir,  # rendered while the checks ran
+        },
     )
     say(context, "publish", f"{len(record['tables'])} tables -> {cfg.published_db}")
     say(context, "publish", f"report -> {cfg.published_dir / 'report' / 'index.html'}")

@@ -136,7 +136,8 @@ def cpb_dbt_models(context: AssetExecutionContext, settings: SettingsResource):
     for db in (cfg.build_db, cfg.next_publication_db):  # a fresh build: no table survives an earlier run
         for path in (db, db.with_name(db.name + ".wal")):
             path.unlink(missing_ok=True)
-    shutil.rmtree(cfg.quality_dir, ignore_errors=True)  # and its validation starts afresh
+    for folder in (cfg.quality_dir, cfg.build_report_dir):  # nor does a validation or a report
+        shutil.rmtree(folder, ignore_errors=True)
     target = cfg.build_db.parent / "dbt_target"  # one fixed folder: it keeps dbt's parse between runs
     log = target.parent / "dbt.log"
     say(context, "transform", f"dbt build -> {cfg.build_db}, marts -> {cfg.next_publication_db} (log: {log})")

@@ -38,7 +38,7 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def render(data: dict, publication: dict, folder: Path, cache_dir: Path | None = None) -> list[Path]:
+def render(data: dict, build: dict, folder: Path, cache_dir: Path | None = None) -> list[Path]:
     """Write index.html and every drill-down page into ``folder``; returns the pages written.
 
     ``cache_dir`` keeps the Vega script between runs (:func:`charts.javascript`)."""
@@ -63,7 +63,7 @@ def render(data: dict, publication: dict, folder: Path, cache_dir: Path | None =
     index.write_text(
         env.get_template("index.html.j2").render(
             data={**data, "assessments": assessments},
-            publication=publication,
+            build=build,
             regions=data["regions"],
             specs=specs,
             vega_js=Markup(charts.javascript(cache_dir).replace("</script", "<\\/script")),

@@ -54,9 +54,9 @@ PCT_COLUMNS = {
 }
 
 
-def write(assessment: dict, regions: list[dict], publication: dict, path: Path) -> None:
+def write(assessment: dict, regions: list[dict], build: dict, path: Path) -> None:
     book = Workbook(write_only=True)  # streamed: several thousand Party rows per assessment
-    _readme(book.create_sheet("README"), assessment, publication)
+    _readme(book.create_sheet("README"), assessment, build)
     for area in assessment["areas"]:
         sheet = book.create_sheet(sheet_name(area["code"], area["name"]))
         _table(sheet, list(FIGURE_COLUMNS), _figure_rows(area, regions))
@@ -120,7 +120,7 @@ def _cell(sheet, column: str, value):
     return cell
 
 
-def _readme(sheet, assessment: dict, publication: dict) -> None:
+def _readme(sheet, assessment: dict, build: dict) -> None:
     sheet.column_dimensions["A"].width = 20
     sheet.column_dimensions["B"].width = 24
     sheet.column_dimensions["C"].width = 100
@@ -129,8 +129,8 @@ def _readme(sheet, assessment: dict, publication: dict) -> None:
         [
             f"Cycle {assessment['cycle_code']} against the baseline {assessment['baseline_cycle_code']}; "
             f"cutoff {assessment['cutoff_date']}; "
-            f"snapshot {publication['snapshot_id']} ({publication['source']})"
-            + ("; SYNTHETIC data: invented answers" if publication.get("synthetic") else "")
+            f"snapshot {build['snapshot_id']} ({build['source']})"
+            + ("; SYNTHETIC data: invented answers" if build["synthetic"] else "")
         ]
     )
     sheet.append(["Values are unrounded (shown to one decimal); shares are 0-100."])
