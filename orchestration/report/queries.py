@@ -62,6 +62,11 @@ indicators as (
     from marts.dim_indicator as i inner join assessment using (catalogue_code)
 ),
 
+-- one row per indicator and question key: answers join on equal keys (a hash join), not a list lookup
+indicator_keys as (
+    select distinct indicator_code, unnest(keys) as question_key from indicators
+),
+
 facts as (
     select f.*, (f.cycle_code = assessment.cycle_code) as is_cycle
     from marts.fct_party_indicator as f
@@ -72,7 +77,7 @@ facts as (
 
 answers as (
     select
-        indicators.indicator_code,
+        k.indicator_code,
         a.cycle_code,
         a.party_code,
         string_agg(
@@ -80,7 +85,7 @@ answers as (
             order by a.question_key, a.answer_position
         ) as answer
     from marts.fct_report_answer as a
-    inner join indicators on list_contains(indicators.keys, a.reference_question_key)
+    inner join indicator_keys as k on a.reference_question_key = k.question_key
     where a.is_counted and a.cycle_code in (select unnest([cycle_code, baseline_cycle_code]) from assessment)
     group by all
 ),
