@@ -37,6 +37,7 @@ from typing import TypeVar
 T = TypeVar("T")
 
 _pool: ProcessPoolExecutor | None = None
+_last: Future | None = None  # the call submitted last: the process is free once it is done
 
 
 def _load() -> None:
@@ -60,23 +61,26 @@ def start() -> None:
 
 def submit(function: Callable[..., T], *args, **kwargs) -> Future[T]:
     """``function(*args, **kwargs)`` queued in the process (started now if it is not running)."""
+    global _last
     start()
     try:
-        return _pool.submit(function, *args, **kwargs)
+        _last = _pool.submit(function, *args, **kwargs)
     except BrokenProcessPool:  # the process died in an earlier call (killed, out of memory): a new one
         stop()
         start()
-        return _pool.submit(function, *args, **kwargs)
+        _last = _pool.submit(function, *args, **kwargs)
+    return _last
 
 
 def share(function: Callable[..., object], calls: list[tuple]) -> Callable[[], None]:
     """``function(*args)`` for every ``args`` of ``calls``, shared between the process and this one.
 
-    The process starts on the first call now and takes the next whenever it is free; this one goes
-    on with its own work and then calls the returned ``finish``, which makes here the calls the
-    process has not taken (from the end of the list) and waits for the process's. Queued all at
-    once, every call would go to the process (its pool hands it the next call before it is free),
-    and this one would wait for all of them.
+    The process takes the first call once it is free (at once, or when the calls already sent to
+    it are done) and the next whenever it is free again; this one goes on with its own work and then
+    calls the returned ``finish``, which makes here the calls the process has not taken (from the
+    end of the list) and waits for the process's. Queued all at once, every call would go to the
+    process (its pool hands it the next call before it is free), and this one would wait for all of
+    them.
     """
     pending = deque(calls)
     lock = threading.Lock()
@@ -92,7 +96,11 @@ def share(function: Callable[..., object], calls: list[tuple]) -> Callable[[], N
             taken.append(future)
         future.add_done_callback(take_next)
 
-    take_next()
+    busy = _last
+    if busy is None or busy.done():
+        take_next()
+    else:  # what the process is doing is not this share's: its failure is raised to its own caller
+        busy.add_done_callback(lambda _: take_next())
 
     def finish() -> None:
         while True:
@@ -128,7 +136,8 @@ def wait(future: Future[T]) -> T:
 @atexit.register
 def stop() -> None:
     """End the process (the ``cpb`` command runs this before it exits; so does a normal interpreter exit)."""
-    global _pool
+    global _pool, _last
     if _pool is not None:
         _pool.shutdown(cancel_futures=True)
         _pool = None
+        _last = None

@@ -60,6 +60,20 @@ def test_shared_calls_go_to_the_process_one_at_a_time_and_the_rest_are_made_here
     assert made_by["a"] == made_by["b"] != os.getpid()
 
 
+def test_a_process_busy_with_an_earlier_call_takes_no_shared_call_this_one_can_make(tmp_path):
+    """As the checks' validation occupies the process while the report shares its spreadsheets: a
+    call queued behind it would wait there while this process, done with its own work, is free."""
+    worker.run(os.getpid)  # the process is up
+    busy = worker.submit(time.sleep, 2)
+    calls = [(tmp_path / name, 0) for name in ("a", "b")]
+    finish = worker.share(write_pid, calls)
+    time.sleep(0.5)  # this process's own work, done before the process is free
+    finish()
+    assert not busy.done()
+    assert {path.name: int(path.read_text()) for path, _ in calls} == {"a": os.getpid(), "b": os.getpid()}
+    worker.wait(busy)
+
+
 def test_a_shared_call_that_fails_is_raised_by_finish_and_the_rest_are_made_here(tmp_path):
     calls = [(tmp_path / "missing" / "a", 0), (tmp_path / "b", 0.3), (tmp_path / "c", 0)]
     finish = worker.share(write_pid, calls)
