@@ -141,7 +141,7 @@ def cpb_dbt_models(context: AssetExecutionContext, settings: SettingsResource):
     target = cfg.build_db.parent / "dbt_target"  # one fixed folder: it keeps dbt's parse between runs
     log = target.parent / "dbt.log"
     say(context, "transform", f"dbt build -> {cfg.build_db}, marts -> {cfg.next_publication_db} (log: {log})")
-    worker.start()  # the checks' Great Expectations loads on the other core while dbt builds
+    worker.start()  # started already by `cpb refresh`; for a run Dagster launched, GX loads while dbt builds
     started = time.monotonic()
     parsed = run_dbt(["parse"], target_path=target, dbt_vars=run_vars(cfg), env=env)
     parsed.raise_for_failure("parse", log)
