@@ -8,6 +8,7 @@ from pathlib import Path
 
 from orchestration import cli
 from orchestration.assets.transform import ensure_manifest
+from orchestration.definitions import defs
 from tests.conftest import Pipeline
 
 
@@ -36,6 +37,12 @@ def test_the_repository_checks_pass_by_hand_and_the_refresh_skips_them(embedded_
     assert any(
         uid.startswith("test.cpb_indicators.relationships_stg_bch__national_reports") for uid in refreshed
     )
+    # and Dagster declares as checks exactly the data tests a refresh runs, none it never reports on
+    graph = defs.resolve_asset_graph()
+    declared = {c.name for key in graph.get_all_asset_keys() for c in graph.get(key).check_keys}
+    ran = {uid.split(".")[2] for uid in refreshed if uid.startswith("test.")}
+    assert len(ran) == 10
+    assert {name for name in declared if not name.startswith("gx_")} == ran
 
     Pipeline(embedded_run.root, monkeypatch)  # the run's folders in the environment again
     assert cli.main(["dbt", "test", "--selector", "repository_checks"]) == 0

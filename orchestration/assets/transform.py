@@ -72,8 +72,20 @@ def layer(props: Mapping) -> str:
     return "reference" if props["resource_type"] == "seed" else props["fqn"][1]
 
 
+def tests_seeds_only(manifest: Mapping, unique_id: str) -> bool:
+    """A data test that reads seeds alone: one of dbt_project/selectors.yml's ``repository_checks``
+    (with dbt's unit tests, which Dagster does not make checks of), which a refresh does not run."""
+    parents = manifest["nodes"][unique_id]["depends_on"]["nodes"]
+    return all(manifest["nodes"][p]["resource_type"] == "seed" for p in parents if p in manifest["nodes"])
+
+
 class LayerTranslator(DagsterDbtTranslator):
-    """Asset keys and groups follow the dbt folders, so the Dagster UI shows the repository's layers."""
+    """Asset keys and groups follow the dbt folders, so the Dagster UI shows the repository's layers;
+    it shows as checks the dbt tests a refresh runs, not the repository's own (``tests_seeds_only``).
+
+    dagster-dbt's own ``exclude`` cannot leave those out: dbt's eager indirect selection would drop
+    the test of a staging model against a seed with them, and its ``selector=`` fails on dbt's
+    cautious selection (``TypeError`` at import)."""
 
     def get_asset_key(self, dbt_resource_props: Mapping) -> AssetKey:
         if dbt_resource_props["resource_type"] in ("model", "seed"):
@@ -82,6 +94,11 @@ class LayerTranslator(DagsterDbtTranslator):
 
     def get_group_name(self, dbt_resource_props: Mapping) -> str | None:
         return layer(dbt_resource_props)
+
+    def get_asset_check_spec(self, asset_spec, manifest: Mapping, unique_id: str, project):
+        if tests_seeds_only(manifest, unique_id):
+            return None
+        return super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
 
 
 @cache
