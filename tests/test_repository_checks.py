@@ -7,19 +7,19 @@ import json
 from pathlib import Path
 
 from orchestration import cli
-from orchestration.assets.transform import ensure_manifest
+from orchestration.assets.transform import ensure_manifest, tests_seeds_only
 from orchestration.definitions import defs
 from tests.conftest import Pipeline
 
 
 def repository_checks() -> set[str]:
-    """Worked out from the manifest: every unit test, and every data test that reads seeds only."""
+    """Worked out from the manifest: every unit test, and every data test that reads seeds only (the
+    rule the Dagster translator applies; dbt's own reading of the selector is compared with it)."""
     manifest = json.loads(Path(ensure_manifest()).read_text())
-    seeds = {uid for uid, node in manifest["nodes"].items() if node["resource_type"] == "seed"}
     on_seeds = {
         uid
         for uid, node in manifest["nodes"].items()
-        if node["resource_type"] == "test" and set(node["depends_on"]["nodes"]) <= seeds
+        if node["resource_type"] == "test" and tests_seeds_only(manifest, uid)
     }
     return set(manifest["unit_tests"]) | on_seeds
 
