@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from orchestration import cli
-from orchestration.assets.transform import ensure_manifest, tests_seeds_only
+from orchestration.assets.transform import ensure_manifest, is_seed_only_test
 from orchestration.definitions import defs
 from tests.conftest import Pipeline
 
@@ -19,7 +19,7 @@ def repository_checks() -> set[str]:
     on_seeds = {
         uid
         for uid, node in manifest["nodes"].items()
-        if node["resource_type"] == "test" and tests_seeds_only(manifest, uid)
+        if node["resource_type"] == "test" and is_seed_only_test(manifest, uid)
     }
     return set(manifest["unit_tests"]) | on_seeds
 

@@ -72,7 +72,7 @@ def layer(props: Mapping) -> str:
     return "reference" if props["resource_type"] == "seed" else props["fqn"][1]
 
 
-def tests_seeds_only(manifest: Mapping, unique_id: str) -> bool:
+def is_seed_only_test(manifest: Mapping, unique_id: str) -> bool:
     """A data test that reads seeds alone: one of dbt_project/selectors.yml's ``repository_checks``
     (with dbt's unit tests, which Dagster does not make checks of), which a refresh does not run."""
     parents = manifest["nodes"][unique_id]["depends_on"]["nodes"]
@@ -81,7 +81,7 @@ def tests_seeds_only(manifest: Mapping, unique_id: str) -> bool:
 
 class LayerTranslator(DagsterDbtTranslator):
     """Asset keys and groups follow the dbt folders, so the Dagster UI shows the repository's layers;
-    it shows as checks the dbt tests a refresh runs, not the repository's own (``tests_seeds_only``).
+    it shows as checks the dbt tests a refresh runs, not the repository's own (``is_seed_only_test``).
 
     dagster-dbt's own ``exclude`` cannot leave those out: dbt's eager indirect selection would drop
     the test of a staging model against a seed with them, and its ``selector=`` fails on dbt's
@@ -96,7 +96,7 @@ class LayerTranslator(DagsterDbtTranslator):
         return layer(dbt_resource_props)
 
     def get_asset_check_spec(self, asset_spec, manifest: Mapping, unique_id: str, project):
-        if tests_seeds_only(manifest, unique_id):
+        if is_seed_only_test(manifest, unique_id):
             return None
         return super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
 
