@@ -8,8 +8,9 @@ the step running beside them, so they run here, on the other core:
   Dagster and dbt (the transform stage calls it again for a run Dagster launched, before dbt
   runs), the process loads GX meanwhile, and the checks and Data Docs then :func:`run` here; the
   refresh never imports GX itself;
-- the report's spreadsheets (openpyxl, loaded with GX): :func:`share`-d by the report, written
-  here while the report's pages render in the refresh, which then writes those left.
+- the report's spreadsheets (openpyxl, loaded with GX): :func:`share`-d by the report, which the
+  checks step renders while this process validates; written here once the validation is done,
+  while the report's pages render in the refresh, which then writes those left.
 
 A function sent here must be importable by name (a module-level function), its arguments and
 result picklable (paths, suites, the report's rows; not GX's objects, which would load GX back
