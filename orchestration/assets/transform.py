@@ -75,8 +75,8 @@ def layer(props: Mapping) -> str:
 def is_seed_only_test(manifest: Mapping, unique_id: str) -> bool:
     """A data test that reads seeds alone: one of dbt_project/selectors.yml's ``repository_checks``
     (with dbt's unit tests, which Dagster does not make checks of), which a refresh does not run."""
-    parents = manifest["nodes"][unique_id]["depends_on"]["nodes"]
-    return all(manifest["nodes"][p]["resource_type"] == "seed" for p in parents if p in manifest["nodes"])
+    parents = manifest["nodes"][unique_id]["depends_on"]["nodes"]  # a source is not among "nodes"
+    return bool(parents) and all(manifest["nodes"].get(p, {}).get("resource_type") == "seed" for p in parents)
 
 
 class LayerTranslator(DagsterDbtTranslator):
