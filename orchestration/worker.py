@@ -8,9 +8,9 @@ the step running beside them, so they run here, on the other core:
   Dagster and dbt (the transform stage calls it again for a run Dagster launched, before dbt
   runs), the process loads GX meanwhile, and the checks and Data Docs then :func:`run` here; the
   refresh never imports GX itself;
-- the report's spreadsheets (openpyxl, loaded with GX): :func:`share`-d by the report, which the
-  checks step renders while this process validates; written here once the validation is done,
-  while the report's pages render in the refresh, which then writes those left.
+- the report's spreadsheets: :func:`share`-d by the report, which the checks step renders while
+  this process validates; written here once the validation is done, while the report's pages
+  render in the refresh, which then writes those left.
 
 A function sent here must be importable by name (a module-level function), its arguments and
 result picklable (paths, suites, the report's rows; not GX's objects, which would load GX back
@@ -44,7 +44,6 @@ _last: Future | None = None  # the call submitted last: the process is free once
 def _load() -> None:
     """The process's start: what it runs, loaded once before any call, and a quick end."""
     import great_expectations  # noqa: F401
-    import openpyxl  # noqa: F401
 
     # its end, as the `cpb` command ends (orchestration/cli.py): nothing is left to write when the
     # pool stops it, and an interpreter's normal exit spends 0.8 s here freeing what GX loaded

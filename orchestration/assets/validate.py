@@ -60,7 +60,7 @@ SPECS = [*SUITE_SPECS.values(), CHANGES_SPEC]
     ),
 )
 def quality_gate(context, settings: SettingsResource):
-    from orchestration.report import build_report  # altair, openpyxl: loaded only by a refresh
+    from orchestration.report import build_report  # altair and jinja2: loaded only by a refresh
 
     cfg = settings.get()
     validating = worker.submit(

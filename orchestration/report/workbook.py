@@ -6,13 +6,9 @@ sheet of the Parties behind every figure, and a README sheet saying what each co
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+from orchestration.report import xlsx
 
 FIGURE_COLUMNS = {
     "indicator_code": "The indicator's code in the catalogue (marts.dim_indicator).",
@@ -55,28 +51,27 @@ PCT_COLUMNS = {
 
 
 def write(assessment: dict, regions: list[dict], build: dict, path: Path) -> None:
-    book = Workbook(write_only=True)  # streamed: several thousand Party rows per assessment
-    _readme(book.create_sheet("README"), assessment, build)
-    for area in assessment["areas"]:
-        sheet = book.create_sheet(sheet_name(area["code"], area["name"]))
-        _table(sheet, list(FIGURE_COLUMNS), _figure_rows(area, regions))
-    parties = book.create_sheet("Parties")
-    _table(
-        parties,
-        list(PARTY_COLUMNS),
+    parties = [
+        {"indicator_code": indicator["indicator_code"], **party}
+        for area in assessment["areas"]
+        for indicator in area["indicators"]
+        for party in indicator["parties"]
+    ]
+    xlsx.save(
+        path,
         [
-            {"indicator_code": indicator["indicator_code"], **party}
-            for area in assessment["areas"]
-            for indicator in area["indicators"]
-            for party in indicator["parties"]
+            _readme(assessment, build),
+            *[
+                _table(
+                    xlsx.sheet_name(f"{area['code']} {area['name']}"),
+                    FIGURE_COLUMNS,
+                    _figure_rows(area, regions),
+                )
+                for area in assessment["areas"]
+            ],
+            _table("Parties", PARTY_COLUMNS, parties),
         ],
     )
-    book.save(path)
-
-
-def sheet_name(code: str, name: str) -> str:
-    """An Excel sheet name: at most 31 characters, none of []:*?/\\."""
-    return re.sub(r"[\[\]:*?/\\]", " ", f"{code} {name}")[:31].strip()
 
 
 def _figure_rows(area: dict, regions: list[dict]) -> list[dict]:
@@ -95,48 +90,31 @@ def _figure_rows(area: dict, regions: list[dict]) -> list[dict]:
     return rows
 
 
-def _table(sheet, columns: list[str], rows: list[dict]) -> None:
-    for index, column in enumerate(columns, start=1):
-        width = 50 if column in ("title", "note") else max(12, len(column) + 2)
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "B2"
-    sheet.append([_bold(sheet, column) for column in columns])
-    for row in rows:
-        sheet.append([_cell(sheet, column, row.get(column)) for column in columns])
+def _table(name: str, columns: dict[str, str], rows: list[dict]) -> xlsx.Sheet:
+    """A header of ``columns`` and a line per row; shares and changes shown to one decimal (the stored
+    value stays unrounded)."""
+    return xlsx.Sheet(
+        name,
+        [list(columns), *([row.get(column) for column in columns] for row in rows)],
+        widths=[50 if column in ("title", "note") else max(12, len(column) + 2) for column in columns],
+        styles=[xlsx.ONE_DECIMAL if column in PCT_COLUMNS else xlsx.PLAIN for column in columns],
+        freeze_first_row_and_column=True,
+    )
 
 
-def _bold(sheet, value) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.font = Font(bold=True)
-    return cell
-
-
-def _cell(sheet, column: str, value):
-    """Shares and changes shown to one decimal; the stored value stays unrounded."""
-    if column not in PCT_COLUMNS or value is None:
-        return value
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = "0.0"
-    return cell
-
-
-def _readme(sheet, assessment: dict, build: dict) -> None:
-    sheet.column_dimensions["A"].width = 20
-    sheet.column_dimensions["B"].width = 24
-    sheet.column_dimensions["C"].width = 100
-    sheet.append([_bold(sheet, assessment["title"])])
-    sheet.append(
+def _readme(assessment: dict, build: dict) -> xlsx.Sheet:
+    lines = [
+        [assessment["title"]],
         [
             f"Cycle {assessment['cycle_code']} against the baseline {assessment['baseline_cycle_code']}; "
             f"cutoff {assessment['cutoff_date']}; "
             f"snapshot {build['snapshot_id']} ({build['source']})"
             + ("; SYNTHETIC data: invented answers" if build["synthetic"] else "")
-        ]
-    )
-    sheet.append(["Values are unrounded (shown to one decimal); shares are 0-100."])
-    sheet.append([])
-    sheet.append(["sheet", "column", "meaning"])
-    for column, meaning in FIGURE_COLUMNS.items():
-        sheet.append(["each thematic area", column, meaning])
-    for column, meaning in PARTY_COLUMNS.items():
-        sheet.append(["Parties", column, meaning])
+        ],
+        ["Values are unrounded (shown to one decimal); shares are 0-100."],
+        [],
+        ["sheet", "column", "meaning"],
+        *(["each thematic area", column, meaning] for column, meaning in FIGURE_COLUMNS.items()),
+        *(["Parties", column, meaning] for column, meaning in PARTY_COLUMNS.items()),
+    ]
+    return xlsx.Sheet("README", lines, widths=[20, 24, 100])
