@@ -11,10 +11,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import duckdb
+import jinja2
 import openpyxl
 import pytest
 
 from orchestration import cli
+from orchestration.report import pages
 from orchestration.report.workbook import FIGURE_COLUMNS, PARTY_COLUMNS
 
 FIGURES = ("n_comparable", "baseline_n_met", "baseline_pct", "cycle_n_met", "cycle_pct", "change_pp")
@@ -266,3 +268,10 @@ def test_a_kept_vega_script_is_read_not_bundled_again(tmp_path):
     cached.write_text(first + "// kept")  # what a second call returns proves it read the file
     assert javascript(tmp_path) == first + "// kept"
     assert [p.name for p in tmp_path.iterdir()] == [cached.name]  # no partial file left behind
+
+
+def test_templates_read_a_row_key_first_then_an_attribute_and_refuse_what_is_neither():
+    template = pages.environment().from_string("{{ p.party_name }} {{ p.items }} {{ row.get('x') }}")
+    assert template.render(p={"party_name": "Fiji", "items": 3}, row={"x": 1}) == "Fiji 3 1"
+    with pytest.raises(jinja2.UndefinedError, match="has no attribute 'region_code'"):
+        pages.environment().from_string("{{ p.region_code }}").render(p={"party_name": "Fiji"})
