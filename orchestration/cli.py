@@ -186,10 +186,11 @@ def root_message(error) -> str:
 def dbt_command(settings: Settings, args) -> int:
     """dbt by hand, as a refresh runs it (same vars, inputs and build file), on the latest snapshot."""
     from orchestration.assets.transform import link_inputs, run_vars
+    from orchestration.crosswalk import CROSSWALK_FILE
     from orchestration.dbt_runner import run_dbt
 
     snapshot = latest_snapshot(settings.source_dir)
-    if not (settings.reference_dir / "question_crosswalk.parquet").is_file():
+    if not (settings.reference_dir / CROSSWALK_FILE).is_file():
         print("cpb dbt: the question crosswalk is not written yet; run `cpb refresh` first.", file=sys.stderr)
         return 1
     env = link_inputs(settings, snapshot)
