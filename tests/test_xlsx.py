@@ -72,7 +72,11 @@ def test_a_sheet_of_many_rows_reads_back_in_read_only_mode(tmp_path):
 @pytest.mark.parametrize(
     ("value", "error", "message"),
     [
-        ("bell\x07", ValueError, r"sheet 'answers', cell B2: a control character XML cannot hold"),
+        (
+            "bell\x07",
+            ValueError,
+            r"spreadsheet bad.xlsx, sheet 'answers', cell B2: a control character XML cannot hold",
+        ),
         (
             {"a": 1},
             TypeError,

@@ -76,7 +76,9 @@ def save(path: Path, sheets: list[Sheet]) -> None:
         "xl/styles.xml": _STYLES,
     }
     for n, sheet in enumerate(sheets, start=1):
-        parts[f"xl/worksheets/sheet{n}.xml"] = _worksheet(sheet)
+        parts[f"xl/worksheets/sheet{n}.xml"] = _worksheet(
+            sheet, f"spreadsheet {path.name}, sheet {sheet.name!r}"
+        )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
         for name, text in parts.items():
             book.writestr(name, text)
@@ -97,7 +99,7 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _worksheet(sheet: Sheet) -> str:
+def _worksheet(sheet: Sheet, where: str) -> str:
     width = max((len(row) for row in sheet.rows), default=0)
     letters = [column_letter(j) for j in range(width)]
     styles = [*sheet.styles, *[PLAIN] * (width - len(sheet.styles))]
@@ -118,20 +120,18 @@ def _worksheet(sheet: Sheet) -> str:
         out.append(f'<row r="{n}">')
         for j, value in enumerate(row):
             if value is not None:
-                out.append(_cell(sheet, n, letters[j], value, BOLD if n == 1 else styles[j]))
+                out.append(_cell(where, f"{letters[j]}{n}", value, BOLD if n == 1 else styles[j]))
         out.append("</row>")
     out.append("</sheetData></worksheet>")
     return "".join(out)
 
 
-def _cell(sheet: Sheet, n: int, letter: str, value, style: int) -> str:
-    ref = f'r="{letter}{n}"' + (f' s="{style}"' if style else "")
+def _cell(where: str, cell: str, value, style: int) -> str:
+    """One cell's XML; ``where`` (file and sheet) and ``cell`` name it in an error."""
+    ref = f'r="{cell}"' + (f' s="{style}"' if style else "")
     if isinstance(value, str):
         if _NOT_XML.search(value):
-            raise ValueError(
-                f"spreadsheet sheet {sheet.name!r}, cell {letter}{n}: a control character XML cannot "
-                f"hold, in {value!r}"
-            )
+            raise ValueError(f"{where}, cell {cell}: a control character XML cannot hold, in {value!r}")
         return f'<c {ref} t="inlineStr"><is><t xml:space="preserve">{escape(value)}</t></is></c>'
     if isinstance(value, bool):
         return f'<c {ref} t="b"><v>{int(value)}</v></c>'
@@ -140,8 +140,7 @@ def _cell(sheet: Sheet, n: int, letter: str, value, style: int) -> str:
             return f'<c {ref} t="e"><v>#NUM!</v></c>'
         return f"<c {ref}><v>{value}</v></c>"
     raise TypeError(
-        f"spreadsheet sheet {sheet.name!r}, cell {letter}{n}: {type(value).__name__} {value!r} is not "
-        "a string, number or boolean"
+        f"{where}, cell {cell}: {type(value).__name__} {value!r} is not a string, number or boolean"
     )
 
 
