@@ -51,6 +51,7 @@ PCT_COLUMNS = {
 
 
 def write(assessment: dict, regions: list[dict], build: dict, path: Path) -> None:
+    """``assessment``'s spreadsheet at ``path``: the README, a sheet per thematic area, the Parties."""
     parties = [
         {"indicator_code": indicator["indicator_code"], **party}
         for area in assessment["areas"]
