@@ -1,16 +1,12 @@
 """A second Python process for the refresh's work that holds Python's lock (issue 15).
 
 The bench machine has 2 cores and the refresh is one process: whatever Python code runs, threads
-take turns on one core (the GIL). Two pieces of work are CPU-bound Python and need nothing from
-the step running beside them, so they run here, on the other core:
-
-- importing Great Expectations (2.5-3.8 s): ``cpb refresh`` calls :func:`start` before it loads
-  Dagster and dbt (the transform stage calls it again for a run Dagster launched, before dbt
-  runs), the process loads GX meanwhile, and the checks and Data Docs then :func:`run` here; the
-  refresh never imports GX itself;
-- the report's spreadsheets: :func:`share`-d by the report, which the checks step renders while
-  this process validates; written here once the validation is done, while the report's pages
-  render in the refresh, which then writes those left.
+take turns on one core (the GIL). Great Expectations is CPU-bound Python that needs nothing from
+the step running beside it, so it runs here, on the other core: ``cpb refresh`` calls
+:func:`start` before it loads Dagster and dbt (the transform stage calls it again for a run Dagster
+launched, before dbt runs), the process imports GX (2.5-3.8 s) meanwhile, and the checks and Data
+Docs then :func:`submit` here while the refresh renders the report; the refresh never imports GX
+itself.
 
 A function sent here must be importable by name (a module-level function), its arguments and
 result picklable (paths, suites, the report's rows; not GX's objects, which would load GX back
@@ -28,8 +24,6 @@ from __future__ import annotations
 import atexit
 import multiprocessing
 import os
-import threading
-from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -38,7 +32,6 @@ from typing import TypeVar
 T = TypeVar("T")
 
 _pool: ProcessPoolExecutor | None = None
-_last: Future | None = None  # the call submitted last: the process is free once it is done
 
 
 def _load() -> None:
@@ -61,60 +54,13 @@ def start() -> None:
 
 def submit(function: Callable[..., T], *args, **kwargs) -> Future[T]:
     """``function(*args, **kwargs)`` queued in the process (started now if it is not running)."""
-    global _last
     start()
     try:
-        _last = _pool.submit(function, *args, **kwargs)
+        return _pool.submit(function, *args, **kwargs)
     except BrokenProcessPool:  # the process died in an earlier call (killed, out of memory): a new one
         stop()
         start()
-        _last = _pool.submit(function, *args, **kwargs)
-    return _last
-
-
-def share(function: Callable[..., object], calls: list[tuple]) -> Callable[[], None]:
-    """``function(*args)`` for every ``args`` of ``calls``, shared between the process and this one.
-
-    The process takes the first call once it is free (at once, or when the calls already sent to
-    it are done) and the next whenever it is free again; this one goes on with its own work and then
-    calls the returned ``finish``, which makes here the calls the process has not taken (from the
-    end of the list) and waits for the process's. Queued all at once, every call would go to the
-    process (its pool hands it the next call before it is free), and this one would wait for all of
-    them.
-    """
-    pending = deque(calls)
-    lock = threading.Lock()
-    taken: list[Future] = []
-
-    def take_next(previous: Future | None = None) -> None:
-        if previous is not None and (previous.cancelled() or previous.exception() is not None):
-            return  # finish() raises it; the calls left are made here
-        with lock:
-            if not pending:
-                return
-            future = submit(function, *pending.popleft())
-            taken.append(future)
-        future.add_done_callback(take_next)
-
-    busy = _last
-    if busy is None or busy.done():
-        take_next()
-    else:  # what the process is doing is not this share's: its failure is raised to its own caller
-        busy.add_done_callback(lambda _: take_next())
-
-    def finish() -> None:
-        while True:
-            with lock:
-                if not pending:
-                    break
-                args = pending.pop()
-            function(*args)
-        with lock:
-            futures = list(taken)
-        for future in futures:
-            wait(future)
-
-    return finish
+        return _pool.submit(function, *args, **kwargs)
 
 
 def run(function: Callable[..., T], *args, **kwargs) -> T:
@@ -136,8 +82,7 @@ def wait(future: Future[T]) -> T:
 @atexit.register
 def stop() -> None:
     """End the process (the ``cpb`` command runs this before it exits; so does a normal interpreter exit)."""
-    global _pool, _last
+    global _pool
     if _pool is not None:
         _pool.shutdown(cancel_futures=True)
         _pool = None
-        _last = None

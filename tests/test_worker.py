@@ -1,4 +1,4 @@
-"""The worker process: GX loaded before the checks ask for it, the spreadsheets written beside the pages.
+"""The worker process: GX loaded before the checks ask for it, and never in the refresh's own process.
 
 This module is imported in the worker too (to find ``loaded``): it does not import GX.
 """
@@ -7,7 +7,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from concurrent.futures.process import BrokenProcessPool
 
 import duckdb
@@ -39,46 +38,6 @@ def test_a_process_that_dies_fails_its_call_and_the_next_call_starts_another():
         worker.run(os._exit, 3)
     assert isinstance(failed.value.__cause__, BrokenProcessPool)
     assert worker.run(os.getpid) not in (first, os.getpid())
-
-
-def write_pid(path, seconds: float) -> None:
-    time.sleep(seconds)
-    path.write_text(str(os.getpid()))
-
-
-def test_shared_calls_go_to_the_process_one_at_a_time_and_the_rest_are_made_here(tmp_path):
-    """The process takes the first call at once and the second once it is free; this process,
-    busy meanwhile, makes the third when it finishes (the process is in its second then)."""
-    worker.run(os.getpid)  # the process is up
-    calls = [(tmp_path / name, seconds) for name, seconds in (("a", 0.1), ("b", 3), ("c", 0))]
-    finish = worker.share(write_pid, calls)
-    time.sleep(1)  # this process's own work
-    finish()
-    made_by = {path.name: int(path.read_text()) for path, _ in calls}
-    assert made_by["c"] == os.getpid()
-    assert made_by["a"] == made_by["b"] != os.getpid()
-
-
-def test_a_process_busy_with_an_earlier_call_takes_no_shared_call_this_one_can_make(tmp_path):
-    """As the checks' validation occupies the process while the report shares its spreadsheets: a
-    call queued behind it would wait there while this process, done with its own work, is free."""
-    worker.run(os.getpid)  # the process is up
-    busy = worker.submit(time.sleep, 2)
-    calls = [(tmp_path / name, 0) for name in ("a", "b")]
-    finish = worker.share(write_pid, calls)
-    time.sleep(0.5)  # this process's own work, done before the process is free
-    finish()
-    assert not busy.done()
-    assert {path.name: int(path.read_text()) for path, _ in calls} == {"a": os.getpid(), "b": os.getpid()}
-    worker.wait(busy)
-
-
-def test_a_shared_call_that_fails_is_raised_by_finish_and_the_rest_are_made_here(tmp_path):
-    calls = [(tmp_path / "missing" / "a", 0), (tmp_path / "b", 0.3), (tmp_path / "c", 0)]
-    finish = worker.share(write_pid, calls)
-    with pytest.raises(FileNotFoundError, match="missing"):
-        finish()
-    assert {path.name for path in tmp_path.iterdir()} == {"b", "c"}
 
 
 def test_a_refresh_never_loads_gx_or_pandas_itself_and_still_publishes_data_docs_and_spreadsheets(tmp_path):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from orchestration import worker
 from orchestration.report import pages, queries, workbook
 from orchestration.snapshot import Snapshot, utc_now
 
@@ -21,9 +20,7 @@ def build_report(
     """Write the report of the marts in ``marts_db``, built from ``snapshot`` of ``source``, into
     ``folder``; returns index.html. ``cache_dir`` keeps the Vega script.
 
-    Pages and spreadsheets are both Python holding its lock, so the worker process writes
-    spreadsheets while the pages render here, and this process writes those the worker has not
-    taken once its pages are done (``worker.share``).
+    The checks step calls it while the worker process validates (``orchestration/worker.py``).
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -37,8 +34,7 @@ def build_report(
         "quarantined": sum(row["n"] for row in data["quarantine"]),
     }
     regions = data["regions"]
-    spreadsheets = [(a, regions, build, folder / f"{a['assessment_code']}.xlsx") for a in data["assessments"]]
-    finish_spreadsheets = worker.share(workbook.write, spreadsheets)
     index, *_ = pages.render(data, build, folder, cache_dir)
-    finish_spreadsheets()
+    for assessment in data["assessments"]:
+        workbook.write(assessment, regions, build, folder / f"{assessment['assessment_code']}.xlsx")
     return index
