@@ -5,13 +5,15 @@ with this code and configuration, materialises nothing after the raw stage.
 """
 
 import fcntl
+import gc
 import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from dagster import AssetKey, DagsterInstance, build_schedule_context
 
-from orchestration import cli
+from orchestration import cli, heap_frozen
 from orchestration.assets.transform import ensure_manifest
 from orchestration.assets.validate import SPECS
 from orchestration.cli import root_message
@@ -53,6 +55,7 @@ def test_a_second_scheduled_run_on_an_unchanged_snapshot_publishes_nothing(pipel
     with DagsterInstance.ephemeral() as instance:
         first = scheduled_run(instance)
         assert first.success
+        assert gc.get_freeze_count() == 0  # the build froze the heap it started with, and unfroze it
         assert PUBLISHED in materialized(first)
         files = {p.name: p.read_bytes() for p in published.iterdir() if p.is_file()}
         assert {"cpb_indicators.duckdb", "manifest.json"} <= set(files)
@@ -107,3 +110,13 @@ def test_cli_runs_are_recorded_in_the_dagster_home_the_ui_reads_and_dbt_runs_on_
     published = pipeline.published_db.read_bytes()
     assert cli.main(["dbt", "build", "--select", "dim_region"]) == 0
     assert pipeline.published_db.read_bytes() == published
+
+
+def test_the_heap_frozen_for_the_build_is_unfrozen_after_it_even_when_it_fails():
+    kept = [object() for _ in range(1000)]
+    with heap_frozen():
+        assert gc.get_freeze_count() >= len(kept)  # left out of the collector's passes meanwhile
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(RuntimeError), heap_frozen():
+        raise RuntimeError("dbt failed")
+    assert gc.get_freeze_count() == 0

@@ -24,7 +24,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtProject, dbt_assets
 from dagster_dbt.asset_utils import get_manifest_and_translator_from_dbt_assets
 from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 
-from orchestration import worker
+from orchestration import heap_frozen, worker
 from orchestration.assets.raw import current_snapshot
 from orchestration.crosswalk import REFERENCE_CYCLE
 from orchestration.dbt_runner import DBT_PROJECT_DIR, DbtStream, run_dbt
@@ -163,35 +163,37 @@ def cpb_dbt_models(context: AssetExecutionContext, settings: SettingsResource):
     parsed = run_dbt(["parse"], target_path=target, dbt_vars=run_vars(cfg), env=env)
     parsed.raise_for_failure("parse", log)
     say(context, "transform", f"dbt parse done in {time.monotonic() - started:.1f} s")
-    started = time.monotonic()
-    build = DbtStream(
-        REFRESH_BUILD, target_path=target, dbt_vars=run_vars(cfg), env=env, manifest=parsed.manifest
-    )
-    # dbt's node results as they come, translated as dagster-dbt translates its subprocess's JSON log lines
-    manifest, translator, _ = get_manifest_and_translator_from_dbt_assets([context.assets_def])
-    results: dict[str, int] = {}
-    for raw in build:
-        event = DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={})
-        for dagster_event in event.to_default_asset_events(
-            manifest, translator, context, target, DBT_PROJECT
-        ):
-            kind = "tests" if type(dagster_event).__name__ == "AssetCheckResult" else "models and seeds"
-            results[kind] = results.get(kind, 0) + 1
-            yield dagster_event
-    names = {
-        f"{inputs_dir(cfg) / 'snapshot'}/": f"snapshot {snapshot.snapshot_id}, file ",
-        "__dbt_tmp.": ".",  # a contract's constraint fails in the table dbt fills before renaming it
-    }
-    build.result.raise_for_failure(f"build of snapshot {snapshot.snapshot_id}", log, names)
-    summary = ", ".join(f"{n} {kind}" for kind, n in sorted(results.items()))
-    say(context, "transform", f"dbt build done in {time.monotonic() - started:.1f} s: {summary}")
-    started = time.monotonic()
-    write_docs_site(env, run_vars(cfg), target, parsed.manifest, cfg.build_docs_dir, log)
-    say(
-        context,
-        "transform",
-        f"dbt docs -> {cfg.build_docs_dir / 'index.html'} in {time.monotonic() - started:.1f} s",
-    )
+    # what is loaded by now (Dagster, dbt, the parsed project) lives to the run's end: no pass walks it
+    with heap_frozen():
+        started = time.monotonic()
+        build = DbtStream(
+            REFRESH_BUILD, target_path=target, dbt_vars=run_vars(cfg), env=env, manifest=parsed.manifest
+        )
+        # dbt's node results as they come, translated as dagster-dbt translates its subprocess's log lines
+        manifest, translator, _ = get_manifest_and_translator_from_dbt_assets([context.assets_def])
+        results: dict[str, int] = {}
+        for raw in build:
+            event = DbtCoreCliEventMessage(raw_event=raw, event_history_metadata={})
+            for dagster_event in event.to_default_asset_events(
+                manifest, translator, context, target, DBT_PROJECT
+            ):
+                kind = "tests" if type(dagster_event).__name__ == "AssetCheckResult" else "models and seeds"
+                results[kind] = results.get(kind, 0) + 1
+                yield dagster_event
+        names = {
+            f"{inputs_dir(cfg) / 'snapshot'}/": f"snapshot {snapshot.snapshot_id}, file ",
+            "__dbt_tmp.": ".",  # a contract's constraint fails in the table dbt fills before renaming it
+        }
+        build.result.raise_for_failure(f"build of snapshot {snapshot.snapshot_id}", log, names)
+        summary = ", ".join(f"{n} {kind}" for kind, n in sorted(results.items()))
+        say(context, "transform", f"dbt build done in {time.monotonic() - started:.1f} s: {summary}")
+        started = time.monotonic()
+        write_docs_site(env, run_vars(cfg), target, parsed.manifest, cfg.build_docs_dir, log)
+        say(
+            context,
+            "transform",
+            f"dbt docs -> {cfg.build_docs_dir / 'index.html'} in {time.monotonic() - started:.1f} s",
+        )
 
 
 def write_docs_site(env: dict, dbt_vars: dict, target_path: Path, manifest, out_dir: Path, log: Path) -> None:
