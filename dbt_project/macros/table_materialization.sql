@@ -14,7 +14,8 @@
         and sorted 8.6-10.2 s -> 5.7-6.1 s for a copy); a duplicate still stops the build;
       - the descriptions become comments where `persist_docs` asks for them (the marts: they travel
         with the published file to BI tools). The contract guarantees every described column exists.
-    A failure rolls the whole batch back. Grants and indexes are not used by this project. -#}
+    A failure rolls the whole batch back. SQL models only; grants, indexes and Python models, which
+    dbt-duckdb's materialization also serves, are not used by this project. -#}
 {% materialization table, adapter="duckdb" %}
   {%- set existing_relation = load_cached_relation(this) -%}
   {%- set target_relation = this.incorporate(type='table') -%}
