@@ -9,7 +9,10 @@ new document ids, same Parties; index records re-paged in pages of BCH_INDEX_PAG
 extractor writes them) and each checkout given with --code, in one process per command:
 
 - cold: the first `cpb refresh` on an empty warehouse (dbt's first parse);
-- warm: `cpb refresh --force` on that warehouse (dbt's parse reused);
+- warm: `cpb refresh --force` on that warehouse (dbt's parse reused), --warm-runs times, the
+  checkouts taking turns; the tables show the run of median wall time (and every run's wall time
+  below them) and the verdict judges it: one busy moment on a shared machine moves a single run by
+  a third;
 - no-op: `cpb refresh` with nothing changed;
 - the floor, `bench/floor.py` on the same snapshot, measured in the same run, and once per scale
   the floor with every answer (`--every-answer`: the warehouse's whole answer work, bare);
@@ -256,6 +259,9 @@ def main() -> int:
     parser.add_argument("--scales", default="1,10", help="snapshot multipliers (x100 needs ~12 GB)")
     parser.add_argument("--code", action="append", type=Path, help="checkout(s) to run, interleaved")
     parser.add_argument("--queries", type=int, default=50, help="repetitions of each dashboard query")
+    parser.add_argument(
+        "--warm-runs", type=int, default=3, help="warm refreshes per checkout; the median is shown"
+    )
     parser.add_argument("--json", type=Path, help="also write every measurement to this file")
     args = parser.parse_args()
     codes = [c.resolve() for c in args.code or [PROJECT]]
@@ -269,17 +275,28 @@ def main() -> int:
             snapshot = scaled_snapshot(PROJECT / "raw" / "embedded", raw, k, settings.index_page_rows)
             envs = {code: environment(code, raw, tmp / f"warehouse-{i}-x{k}") for i, code in enumerate(codes)}
             per_code: dict[str, dict[str, Run]] = {str(code): {} for code in codes}
-            for step, flags in (("cold", ()), ("warm", ("--force",)), ("no-op", ())):
+            for code in codes:
+                per_code[str(code)]["cold"] = refresh(code, envs[code])
+            warm_runs: dict[str, list[Run]] = {str(code): [] for code in codes}
+            for _ in range(args.warm_runs):
                 for code in codes:
-                    per_code[str(code)][step] = refresh(code, envs[code], *flags)
+                    warm_runs[str(code)].append(refresh(code, envs[code], "--force"))
+            for code in codes:
+                per_code[str(code)]["warm"] = median_run(warm_runs[str(code)])
+                per_code[str(code)]["no-op"] = refresh(code, envs[code])
             for code in codes:
                 per_code[str(code)]["floor"] = floor(code, snapshot, envs[code])
             # this checkout's floor.py: checkouts before it have no --every-answer
             every_answer = floor(PROJECT, snapshot, envs[codes[-1]], "--every-answer")
             published = Path(envs[codes[-1]]["CPB_WAREHOUSE_DIR"]) / "published"
             latency = query_latency(published / "cpb_indicators.duckdb", args.queries)
-            results["scales"][k] = {"codes": per_code, "latency": latency, "every_answer": every_answer}
-            report_scale(k, per_code, latency, every_answer)
+            results["scales"][k] = {
+                "codes": per_code,
+                "warm_walls": {code: [r.wall for r in runs] for code, runs in warm_runs.items()},
+                "latency": latency,
+                "every_answer": every_answer,
+            }
+            report_scale(k, per_code, results["scales"][k]["warm_walls"], latency, every_answer)
             shutil.rmtree(raw)
             for env in envs.values():
                 shutil.rmtree(env["CPB_WAREHOUSE_DIR"])
@@ -303,7 +320,12 @@ def environment(code: Path, raw: Path, warehouse: Path) -> dict[str, str]:
     )
 
 
-def report_scale(k: int, per_code: dict, latency: dict, every_answer: Run) -> None:
+def median_run(runs: list[Run]) -> Run:
+    """The run of median wall time (of an even number, the faster of the middle two)."""
+    return sorted(runs, key=lambda r: r.wall)[(len(runs) - 1) // 2]
+
+
+def report_scale(k: int, per_code: dict, warm_walls: dict, latency: dict, every_answer: Run) -> None:
     print(f"\n## x{k}\n")
     rows = [["checkout", "run", "wall s", "x floor", "peak MB", "x floor", *STAGES]]
     for code, runs in per_code.items():
@@ -316,6 +338,8 @@ def report_scale(k: int, per_code: dict, latency: dict, every_answer: Run) -> No
                 + [f"{r.peak_mb / base.peak_mb:.1f}", *stages]
             )
     print(table(rows))
+    for code, walls in warm_walls.items():
+        print(f"\nwarm runs of {Path(code).name}, in order (s): {', '.join(f'{w:.2f}' for w in walls)}")
     print(
         f"\nThe floor with every answer parsed, written and keyed as fct_report_answer keeps them "
         f"(`bench/floor.py --every-answer`): {every_answer.wall:.2f} s, {every_answer.peak_mb:.0f} MB."
