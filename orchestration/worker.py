@@ -9,8 +9,8 @@ Docs then :func:`submit` here while the refresh renders the report; the refresh 
 itself.
 
 A function sent here must be importable by name (a module-level function), its arguments and
-result picklable (paths, suites, the report's rows; not GX's objects, which would load GX back
-in the refresh to unpickle them). Its exceptions are raised again in the caller, with this
+result picklable (paths, suites, their results as plain values; not GX's objects, which would load
+GX back in the refresh to unpickle them). Its exceptions are raised again in the caller, with this
 process's traceback as their cause; if the process dies (killed, out of memory), the call fails
 with an error that says so (:func:`wait`) and the next call starts a new process.
 
