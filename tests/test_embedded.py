@@ -42,6 +42,18 @@ def test_embedded_snapshot_stages_every_report(snapshot, embedded_run):
     assert answers > staged * 20  # every question of each questionnaire is answered
 
 
+def test_the_build_stores_the_reports_json_with_zstd(embedded_run):
+    # the contract's `using compression zstd` reaches the table: DuckDB's own choice (FSST) made the
+    # checkpoint that writes the reports the build's longest stall at x100 (docs/benchmarks.md, item 50)
+    build_db = embedded_run.warehouse_dir / "build" / "cpb_indicators.duckdb"
+    compressions = embedded_run.query(
+        "select distinct compression from pragma_storage_info('staging.stg_bch__national_report_records') "
+        "where column_name = 'report' and segment_type = 'JSON'",
+        db=build_db,
+    )
+    assert compressions == [("ZSTD",)]
+
+
 def test_embedded_run_publishes_every_mart_for_every_region(embedded_run):
     regions = embedded_run.query("select distinct region_code from marts.indicator_status order by 1")
     assert [r[0] for r in regions] == ["africa", "asia_pacific", "cee", "global", "grulac", "weog"]
