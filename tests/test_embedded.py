@@ -43,7 +43,7 @@ def test_embedded_snapshot_stages_every_report(snapshot, embedded_run):
 
 
 def test_the_build_stores_the_reports_json_with_zstd(embedded_run):
-    # the contract's `using compression zstd` reaches the table: DuckDB's own choice (FSST) made the
+    # the contract's `using compression zstd` reaches the table: DuckDB's own choice (DICT_FSST) made the
     # checkpoint that writes the reports the build's longest stall at x100 (docs/benchmarks.md, item 50)
     build_db = embedded_run.warehouse_dir / "build" / "cpb_indicators.duckdb"
     compressions = embedded_run.query(
