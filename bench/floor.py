@@ -1,6 +1,6 @@
 """The floor: the national-report indicators of a snapshot with nothing but Python and DuckDB SQL.
 
-    python bench/floor.py [SNAPSHOT_DIR] [--out file.parquet | --time] [--every-answer]
+    python bench/floor.py [SNAPSHOT_DIR] [--out file.parquet | --time]
 
 A minimal, independent re-implementation of the national-report rows of the marts
 ``indicator_status`` (n_parties, n_met, pct per indicator x cycle x region, ``global`` included) and
@@ -15,16 +15,13 @@ its only other inputs. Its time is the bench's floor: what a bare script takes f
 
 The indicators read the answers of the counted reports only (a Party's latest report by the
 cutoff), so the floor's answer work does not grow when reports are repeated (the bench's scaled
-snapshots). ``--every-answer`` then also does what ``fct_report_answer`` does with every answer
-of every report (parsed, written in the publication's storage format, keyed) and times it: a
-bare script's cost of the warehouse's whole answer work, for comparison, not the bench's floor.
+snapshots).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -37,14 +34,13 @@ if str(PROJECT) not in sys.path:
 
 from orchestration.crosswalk import REFERENCE_CYCLE, build_crosswalk  # noqa: E402
 from orchestration.registry import load_cycles  # noqa: E402
-from orchestration.sql import sql_escape  # noqa: E402
 
 DBT_PROJECT = PROJECT / "dbt_project"
 SEEDS = DBT_PROJECT / "seeds"
 EMBEDDED = PROJECT / "raw" / "embedded"
 REPORT_META = ("government", "documentId", "date", "_id", "realm", "header")
 
-# One selected value of an answer element, as stg_bch__national_report_answers reads it: `value`, else
+# One selected value of an answer element, as int_report_answers reads it: `value`, else
 # `identifier`, else the raw scalar; booleans 'true'/'false'; integral numbers without a decimal
 # point. Free-text-only elements give null (never counted); a value '' is kept only beside free text.
 ELEMENT_VALUE = """
@@ -90,21 +86,15 @@ def element_value_sql() -> str:
     )
 
 
-def answers_sql(every_report: bool = False) -> str:
-    """Each report's answers, element by element with the element's position: of the counted reports
-    (the indicators read no other), or with ``every_report`` of every placed one, as
-    ``fct_report_answer`` keeps them (``--every-answer``)."""
+def answers_sql() -> str:
+    """The counted reports' answers (the indicators read no other), element by element with the
+    element's position."""
     meta = ", ".join(f"'{k}'" for k in REPORT_META)
-    counted = (
-        ""
-        if every_report
-        else "semi join counted_reports as c on r.cycle_code = c.cycle_code and r.document_id = c.document_id"
-    )
     return f"""
 with report_maps as (
     select r.cycle_code, r.document_id, r.party_code, json_transform(r.json, '"MAP(VARCHAR, JSON)"') as m
     from reports as r
-    {counted}
+    semi join counted_reports as c on r.cycle_code = c.cycle_code and r.document_id = c.document_id
 ),
 raw_answers as (
     select * from (
@@ -304,7 +294,7 @@ from (
 )
 where recency_rank = 1 and is_cpb_party;
 
--- answers of the counted reports, element by element (stg_bch__national_report_answers)
+-- answers of the counted reports, element by element (int_report_answers)
 create or replace table answers as
 {answers_sql()};
 
@@ -518,26 +508,6 @@ left join counts as c
     return con
 
 
-def every_answer(con: duckdb.DuckDBPyConnection, out: Path) -> tuple[int, dict[str, float]]:
-    """Do ``fct_report_answer``'s share of the work on top of :func:`compute`: every answer of every
-    placed report parsed, written into a new DuckDB file ``out`` in the publication's format and
-    keyed as the mart is. Returns the answers and the seconds of each step."""
-    seconds: dict[str, float] = {}
-    steps = {
-        "parse": f"create or replace temp table every_answer as {answers_sql(every_report=True)}",
-        "write": f"attach '{sql_escape(out)}' as every_answer_file (storage_version 'v1.0.0'); "
-        "create table every_answer_file.every_answer as select * from every_answer",
-        "key": "alter table every_answer_file.every_answer "
-        "add primary key (cycle_code, document_id, question_key, position)",
-        "close": "detach every_answer_file",
-    }
-    for step, sql in steps.items():
-        started = time.perf_counter()
-        con.execute(sql)
-        seconds[step] = time.perf_counter() - started
-    return con.execute("select count(*) from every_answer").fetchone()[0], seconds
-
-
 def snapshot_of(path: Path) -> Path:
     """A snapshot folder (with manifest.json), or the latest snapshot under a source folder."""
     path = Path(path)
@@ -559,11 +529,6 @@ def main(argv: list[str] | None = None) -> int:
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--out", help="write both marts' rows to this Parquet file")
     group.add_argument("--time", action="store_true", help="print only the elapsed time and row counts")
-    parser.add_argument(
-        "--every-answer",
-        action="store_true",
-        help="then parse, write and key every answer of every report, as fct_report_answer keeps them",
-    )
     args = parser.parse_args(argv)
     snapshot = snapshot_of(Path(args.snapshot))
     started = time.perf_counter()
@@ -579,11 +544,6 @@ def main(argv: list[str] | None = None) -> int:
         )
     print(f"floor on {snapshot}: {elapsed:.3f} s")
     print(f"indicator_status rows: {n_status}; indicator_progress rows: {n_progress}")
-    if args.every_answer:
-        with tempfile.TemporaryDirectory(prefix="cpb-floor-") as tmp:
-            rows, seconds = every_answer(con, Path(tmp) / "every_answer.duckdb")
-        steps = ", ".join(f"{step} {s:.3f} s" for step, s in seconds.items())
-        print(f"every answer: {rows} rows; {steps}; with the floor {elapsed + sum(seconds.values()):.3f} s")
     return 0
 
 

@@ -14,8 +14,7 @@ extractor writes them) and each checkout given with --code, in one process per c
   below them) and the verdict judges it: one busy moment on a shared machine moves a single run by
   a third;
 - no-op: `cpb refresh` with nothing changed;
-- the floor, `bench/floor.py` on the same snapshot, measured in the same run, and once per scale
-  the floor with every answer (`--every-answer`: the warehouse's whole answer work, bare);
+- the floor, `bench/floor.py` on the same snapshot, measured in the same run;
 
 each with wall time and peak memory (the largest process of its tree), full refreshes split by
 stage from the Dagster run's step events and the transform stage's lines. Then BI query latency
@@ -152,8 +151,8 @@ def stage_times(home: Path, run: Run, started: float) -> dict[str, float]:
     return stages
 
 
-def floor(code: Path, snapshot: Path, env: dict, *flags: str) -> Run:
-    return measure([sys.executable, "bench/floor.py", str(snapshot), "--time", *flags], env, code)
+def floor(code: Path, snapshot: Path, env: dict) -> Run:
+    return measure([sys.executable, "bench/floor.py", str(snapshot), "--time"], env, code)
 
 
 def scaled_snapshot(source: Path, raw_dir: Path, k: int, page_rows: int) -> Path:
@@ -286,17 +285,14 @@ def main() -> int:
                 per_code[str(code)]["no-op"] = refresh(code, envs[code])
             for code in codes:
                 per_code[str(code)]["floor"] = floor(code, snapshot, envs[code])
-            # this checkout's floor.py: checkouts before it have no --every-answer
-            every_answer = floor(PROJECT, snapshot, envs[codes[-1]], "--every-answer")
             published = Path(envs[codes[-1]]["CPB_WAREHOUSE_DIR"]) / "published"
             latency = query_latency(published / "cpb_indicators.duckdb", args.queries)
             results["scales"][k] = {
                 "codes": per_code,
                 "warm_walls": {code: [r.wall for r in runs] for code, runs in warm_runs.items()},
                 "latency": latency,
-                "every_answer": every_answer,
             }
-            report_scale(k, per_code, results["scales"][k]["warm_walls"], latency, every_answer)
+            report_scale(k, per_code, results["scales"][k]["warm_walls"], latency)
             shutil.rmtree(raw)
             for env in envs.values():
                 shutil.rmtree(env["CPB_WAREHOUSE_DIR"])
@@ -325,7 +321,7 @@ def median_run(runs: list[Run]) -> Run:
     return sorted(runs, key=lambda r: r.wall)[(len(runs) - 1) // 2]
 
 
-def report_scale(k: int, per_code: dict, warm_walls: dict, latency: dict, every_answer: Run) -> None:
+def report_scale(k: int, per_code: dict, warm_walls: dict, latency: dict) -> None:
     print(f"\n## x{k}\n")
     rows = [["checkout", "run", "wall s", "x floor", "peak MB", "x floor", *STAGES]]
     for code, runs in per_code.items():
@@ -340,10 +336,6 @@ def report_scale(k: int, per_code: dict, warm_walls: dict, latency: dict, every_
     print(table(rows))
     for code, walls in warm_walls.items():
         print(f"\nwarm runs of {Path(code).name}, in order (s): {', '.join(f'{w:.2f}' for w in walls)}")
-    print(
-        f"\nThe floor with every answer parsed, written and keyed as fct_report_answer keeps them "
-        f"(`bench/floor.py --every-answer`): {every_answer.wall:.2f} s, {every_answer.peak_mb:.0f} MB."
-    )
     rows = [["query", "warm p50 ms", "warm p95 ms", "fresh p50 ms", "fresh p95 ms"]]
     rows += [[q, *(f"{v:.1f}" for v in ms.values())] for q, ms in latency.items()]
     print("\nBI queries on the publication (the last checkout's):\n\n" + table(rows))
@@ -351,8 +343,7 @@ def report_scale(k: int, per_code: dict, warm_walls: dict, latency: dict, every_
 
 def judge(results: dict, code: Path, page: str) -> list[str]:
     """One line per target: met or missed, with the measured value."""
-    scales = results["scales"]
-    runs = {k: s["codes"][str(code)] for k, s in scales.items()}
+    runs = {k: s["codes"][str(code)] for k, s in results["scales"].items()}
     lines = []
     if 1 in runs:
         warm, noop = runs[1]["warm"], runs[1]["no-op"]
@@ -361,10 +352,11 @@ def judge(results: dict, code: Path, page: str) -> list[str]:
         lines.append(_verdict(noop.wall < 0.5, f"no-op {noop.wall:.2f} s"))
     top = max(runs)
     if top >= 100:
-        r, f, every = runs[top]["warm"], runs[top]["floor"], scales[top]["every_answer"]
+        r, f = runs[top]["warm"], runs[top]["floor"]
         ok = r.wall <= 3 * f.wall and r.peak_mb <= 4 * f.peak_mb
-        measured = f"x{top}: {r.wall / f.wall:.1f}x floor wall, {r.peak_mb / f.peak_mb:.1f}x memory"
-        lines.append(_verdict(ok, f"{measured} ({r.wall / every.wall:.1f}x the floor with every answer)"))
+        lines.append(
+            _verdict(ok, f"x{top}: {r.wall / f.wall:.1f}x floor wall, {r.peak_mb / f.peak_mb:.1f}x memory")
+        )
     else:
         lines.append(f"NOT MEASURED x100 vs floor (largest scale run: x{top})")
     low = min(runs)

@@ -180,7 +180,7 @@ def record(schema: str, government: str, document_id: int, **fields) -> dict:
     } | fields
 
 
-# Every answer shape the analyzer normalises (stg_bch__national_report_answers).
+# Every answer shape the analyzer normalises (int_report_answers).
 ANSWER_SHAPES = (
     {"value": "implementation.fullInPlace"},
     [

@@ -204,7 +204,7 @@ def two_cutoffs(pipeline):
 
 
 def tables(pipeline) -> dict[str, list]:
-    """Every mart's rows, sorted; fct_report_answer's as dicts by column name."""
+    """Every mart's rows, sorted; fct_national_report's and fct_report_answer's as dicts by column name."""
     names = [
         r[0]
         for r in pipeline.query(
@@ -212,8 +212,9 @@ def tables(pipeline) -> dict[str, list]:
         )
     ]
     out = {n: sorted(pipeline.query(f"select * from marts.{n}"), key=repr) for n in names}
-    columns = [r[0] for r in pipeline.query("describe marts.fct_report_answer")]
-    out["fct_report_answer"] = [dict(zip(columns, r, strict=True)) for r in out["fct_report_answer"]]
+    for name in ("fct_national_report", "fct_report_answer"):
+        columns = [r[0] for r in pipeline.query(f"describe marts.{name}")]
+        out[name] = [dict(zip(columns, r, strict=True)) for r in out[name]]
     return out
 
 
@@ -222,7 +223,7 @@ def test_a_changed_cutoff_changes_the_counted_set_and_nothing_else(two_cutoffs):
     # which reports count changed: ke's December report and br's January report fall after 2019-10-01
     status = {
         t: {(r["party_code"], r["document_id"]): r["report_status"] for r in rows}
-        for t, rows in (("before", before["fct_report_answer"]), ("after", after["fct_report_answer"]))
+        for t, rows in (("before", before["fct_national_report"]), ("after", after["fct_national_report"]))
     }
     assert status["before"] == {
         ("dz", "1"): "counted",
@@ -238,6 +239,13 @@ def test_a_changed_cutoff_changes_the_counted_set_and_nothing_else(two_cutoffs):
         ("br", "4"): "after_cutoff",
         ("dz", "9"): "counted",
     }
+    # the answers published follow: ke's report 2 is superseded in both analyses before (by report 3,
+    # dated before the cutoff and the snapshot), and the one counted at the new cutoff after
+    answered = {
+        t: {r["document_id"] for r in rows}
+        for t, rows in (("before", before["fct_report_answer"]), ("after", after["fct_report_answer"]))
+    }
+    assert answered == {"before": {"1", "3", "4", "9"}, "after": {"1", "2", "3", "4", "9"}}
     nr4 = {
         t: [r for r in rows[f] if r[:3] == ("a_measures_full", "nr4", "global")]
         for t, rows, f in (("before", before, "indicator_status"), ("after", after, "indicator_status"))

@@ -31,15 +31,18 @@ def test_embedded_snapshot_stages_every_report(snapshot, embedded_run):
         return embedded_run.query(sql, db=build_db)[0]
 
     reports, answers = count(
-        "select count(distinct (cycle_code, document_id)), count(*) "
-        "from staging.stg_bch__national_report_answers"
+        "select count(distinct (cycle_code, document_id)), count(*) from intermediate.int_report_answers"
     )
     (staged,) = count("select count(*) from staging.stg_bch__national_reports")
     (quarantined,) = count("select count(*) from staging.stg_bch__report_quarantine")
+    (latest,) = count(
+        "select count(distinct (cycle_code, document_id)) from intermediate.int_national_reports_counted "
+        "where is_latest"
+    )
     expected = sum(f["records"] for f in snapshot.files_of("national_reports"))
     assert staged + quarantined == expected  # every record of the manifest, placed or set aside
-    assert reports == staged  # every placed report has answers
-    assert answers > staged * 20  # every question of each questionnaire is answered
+    assert reports == latest < staged  # each latest report has answers; the superseded ones are not read
+    assert answers > latest * 20  # every question of each questionnaire is answered
 
 
 def test_the_build_stores_the_reports_json_with_zstd(embedded_run):

@@ -199,5 +199,8 @@ def test_faulty_records_are_quarantined_or_excluded_and_published(baseline, faul
     publication = json.loads((baseline.warehouse_dir / "published" / "manifest.json").read_text())
     assert publication["quarantine"]["total"] == baseline_total + 4
     # excluded by rule, not quarantined: late and non-Party reports keep their status
-    statuses = {r[0] for r in baseline.query("select distinct report_status from marts.fct_report_answer")}
+    statuses = {r[0] for r in baseline.query("select distinct report_status from marts.fct_national_report")}
     assert {"after_cutoff", "non_party", "superseded", "unknown_government"} <= statuses
+    # and the answers of each government's latest report are published, a superseded one's are not
+    statuses = {r[0] for r in baseline.query("select distinct report_status from marts.fct_report_answer")}
+    assert statuses == {"counted", "after_cutoff", "non_party", "unknown_government"}

@@ -94,16 +94,3 @@ def test_floor_cli_writes_both_marts(tmp_path, capsys):
     con = floor.duckdb.connect()
     marts = dict(con.execute(f"select mart, count(*) from '{out}' group by mart").fetchall())
     assert set(marts) == {"indicator_status", "indicator_progress"} and all(marts.values())
-
-
-def test_every_answer_does_the_work_of_fct_report_answer(embedded_run, floor_con, tmp_path):
-    """``--every-answer`` parses, writes and keys as many answers per report and question as the
-    mart keeps (numbered by their place in the answer's list, where the mart numbers the values it
-    keeps), so the two compare like with like."""
-    rows, seconds = floor.every_answer(floor_con, tmp_path / "every_answer.duckdb")
-    per_question = "select cycle_code, document_id, question_key, count(*) from {} group by all"
-    mine = sorted(floor_con.execute(per_question.format("every_answer")).fetchall())
-    marts = sorted(tuple(row) for row in embedded_run.query(per_question.format("marts.fct_report_answer")))
-    assert rows == sum(row[3] for row in marts) > 100_000
-    assert mine == marts
-    assert list(seconds) == ["parse", "write", "key", "close"]

@@ -1,5 +1,5 @@
 {#- The BCH report analyzer's reading of an answer's JSON, as SQL expressions over a DuckDB JSON value.
-    Used by stg_bch__national_report_answers; the cases are listed in its header. -#}
+    Used by int_report_answers; the cases are listed in its header. -#}
 
 {#- The analyzer's languages of a multilingual string ({"en": "...", "fr": "..."}), as a SQL list. -#}
 {% macro analyzer_languages() -%}

@@ -2,7 +2,7 @@
 -- option codes. Like the BCH analyzer, a translated value that is not an option of the reference
 -- question is dropped from counting (kept here with is_reference_option = false).
 with answers as (
-    select * from {{ ref('stg_bch__national_report_answers') }}
+    select * from {{ ref('int_report_answers') }}
 ),
 
 crosswalk as (

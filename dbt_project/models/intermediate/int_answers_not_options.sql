@@ -17,7 +17,7 @@ select
     answers.question_key,
     answers.answer_position,
     answers.answer_value
-from {{ ref('stg_bch__national_report_answers') }} as answers
+from {{ ref('int_report_answers') }} as answers
 inner join options
     on answers.cycle_code = options.cycle_code and answers.question_key = options.question_key
 where answers.answer_value is not null and not list_contains(options.option_values, answers.answer_value)

@@ -1,4 +1,5 @@
--- Every selected value of every report of every cycle, with the report's place in the official analysis and
+-- Every selected value of each government's latest report of a cycle (int_report_answers), with the
+-- report's place in the official analysis and
 -- the answer as the indicators read it: the reference (4th-report) question key and option code it
 -- maps to, so a drill-down from any cycle's figure lands on the question the indicator names.
 select
@@ -17,7 +18,7 @@ select
     reports.is_counted,
     reports.snapshot_id,
     reports.source_file
-from {{ ref('stg_bch__national_report_answers') }} as answers
+from {{ ref('int_report_answers') }} as answers
 inner join {{ ref('int_national_reports_counted') }} as reports
     on
         answers.cycle_code = reports.cycle_code

@@ -1,4 +1,8 @@
--- One row per selected value (or free-text answer) of a placed report, read the way the BCH report
+-- One row per selected value (or free-text answer) of each report that is its government's latest
+-- in some analysis of its cycle (int_national_reports_counted.is_latest): the reports the
+-- indicators and fct_report_answer read. A superseded report's answers are not parsed: at scale
+-- they were most of the build's work (docs/benchmarks.md, item 52); its JSON stays in the raw
+-- snapshot and in stg_bch__national_report_records. Each answer is read the way the BCH report
 -- analyzer reads an answer:
 --   - not answered: null, "", [] or {} -> no row;
 --   - a list, or {"options": [...]}: element by element; anything else is its only element;
@@ -8,15 +12,25 @@
 --     multilingual string alone is free text with no value.
 -- Any other shape stops the build, naming the snapshot, file, cycle, government and question:
 -- skipping it would silently change a percentage. Teach this model the shape instead.
-with reports as (
-    select
+with latest_reports as (
+    select distinct
         cycle_code,
-        document_id,
-        party_code,
-        source_file,
-        report
-    from {{ ref('stg_bch__national_report_records') }}
-    where rejected_field is null  -- the reports of stg_bch__national_reports
+        document_id
+    from {{ ref('int_national_reports_counted') }}
+    where is_latest
+),
+
+reports as (
+    select
+        records.cycle_code,
+        records.document_id,
+        records.party_code,
+        records.source_file,
+        records.report
+    from {{ ref('stg_bch__national_report_records') }} as records
+    semi join latest_reports
+        on records.cycle_code = latest_reports.cycle_code and records.document_id = latest_reports.document_id
+    where records.rejected_field is null  -- a rejected duplicate shares its document id
 ),
 
 -- Lists are unnested, not walked with a lateral json_each: a lateral join carries the whole report
@@ -166,7 +180,7 @@ answers as (
                     'snapshot {{ snapshot_id() }}, ' || source_file || ': cycle ' || cycle_code || ', government '
                     || party_code || ', question ' || question_key || ': unknown answer shape '
                     || left(cast(element as varchar), 120)
-                    || '. If the BCH really stores answers this way, teach stg_bch__national_report_answers.sql '
+                    || '. If the BCH really stores answers this way, teach int_report_answers.sql '
                     || 'the shape (the analyzer''s rules) and run the refresh again'
                 )
         else answer_value is not null or answer_text is not null
