@@ -26,7 +26,7 @@ def repository_checks() -> set[str]:
 
 def test_the_repository_checks_pass_by_hand_and_the_refresh_skips_them(embedded_run, monkeypatch):
     checks = repository_checks()
-    # 4 unit tests (staging: the answers and the records; intermediate: the counted reports; marts:
+    # 4 unit tests (staging: the records; intermediate: the answers and the counted reports; marts:
     # the timeliness) and the 32 tests of the registry, catalogue and reference lists
     assert len([c for c in checks if c.startswith("unit_test.")]) == 4
     assert len(checks) == 36
