@@ -12,15 +12,7 @@
 --     multilingual string alone is free text with no value.
 -- Any other shape stops the build, naming the snapshot, file, cycle, government and question:
 -- skipping it would silently change a percentage. Teach this model the shape instead.
-with latest_reports as (
-    select distinct
-        cycle_code,
-        document_id
-    from {{ ref('int_national_reports_counted') }}
-    where is_latest
-),
-
-reports as (
+with reports as (
     select
         records.cycle_code,
         records.document_id,
@@ -28,8 +20,11 @@ reports as (
         records.source_file,
         records.report
     from {{ ref('stg_bch__national_report_records') }} as records
-    semi join latest_reports
-        on records.cycle_code = latest_reports.cycle_code and records.document_id = latest_reports.document_id
+    semi join {{ ref('int_national_reports_counted') }} as latest
+        on
+            records.cycle_code = latest.cycle_code
+            and records.document_id = latest.document_id
+            and latest.is_latest
     where records.rejected_field is null  -- a rejected duplicate shares its document id
 ),
 
