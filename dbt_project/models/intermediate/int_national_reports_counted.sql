@@ -66,8 +66,8 @@ select
         else 'counted'
     end as report_status,
     (is_before_cutoff and recency_rank = 1 and is_cpb_party) as is_counted,
-    -- the government's report on the analysis day, counted or not: fct_report_answer keeps the
-    -- answers of reports that are latest in some analysis, and no others are parsed
+    -- the government's latest report by the analysis day, counted or not: only the answers of
+    -- reports latest in some analysis are parsed (int_report_answers) and published
     (is_before_cutoff and recency_rank = 1) as is_latest,
     snapshot_id,
     source_file,

@@ -1,8 +1,9 @@
 -- One row per selected value (or free-text answer) of each report that is its government's latest
 -- in some analysis of its cycle (int_national_reports_counted.is_latest): the reports the
--- indicators and fct_report_answer read. A superseded report's answers are not parsed: at scale
--- they were most of the build's work (docs/benchmarks.md, item 52); its JSON stays in the raw
--- snapshot and in stg_bch__national_report_records. Each answer is read the way the BCH report
+-- indicators and fct_report_answer read. A superseded report's answers are not parsed (in the
+-- bench's x100 snapshot, where 99 of 100 reports are superseded copies, they were most of the
+-- build's work: docs/benchmarks.md, item 52); its JSON stays in the raw snapshot and in
+-- stg_bch__national_report_records. Each answer is read the way the BCH report
 -- analyzer reads an answer:
 --   - not answered: null, "", [] or {} -> no row;
 --   - a list, or {"options": [...]}: element by element; anything else is its only element;
